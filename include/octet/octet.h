@@ -130,7 +130,8 @@ oct_status oct_interp_invoke(oct_interp *it);
 /* The message of the last failed call on this interpreter ("" if none). */
 const char *oct_interp_error(const oct_interp *it);
 
-/* Bytes of the arena actually in use (<= the arena given to init). */
+/* Bytes of arena this model needs with these options (<= the arena given
+ * to init): an arena of this size, aligned, initializes. */
 size_t oct_interp_arena_used(const oct_interp *it);
 
 /* A tensor as the caller sees it. Pointers stay valid while `it` lives. */

@@ -97,7 +97,11 @@ static void put_g(fmt_out *o, double v) {
       put_c(o, '.');
       for (int i = 1; i <= last; i++) put_c(o, d[i]);
     }
+    /* printf's form: a sign and at least two digits. */
     put_c(o, 'e');
+    put_c(o, e < 0 ? '-' : '+');
+    if (e < 0) e = -e;
+    if (e < 10) put_c(o, '0');
     put_i(o, e);
   }
 }

@@ -136,7 +136,7 @@ const char *oct_interp_error(const oct_interp *it) {
 }
 
 size_t oct_interp_arena_used(const oct_interp *it) {
-  return it ? (size_t)(it->planned - it->arena) + it->planned_bytes : 0;
+  return it ? it->required : 0;
 }
 
 int oct_interp_input_count(const oct_interp *it) { return it ? it->n_inputs : 0; }

@@ -58,6 +58,7 @@ struct oct_interp {
   uint8_t *planned;
   size_t planned_bytes;
   size_t unplanned_bytes;
+  size_t required;             /* arena bytes init needs (incl. planner temp) */
   size_t weight_bytes;
 
   oct_kernel_pref kernels;

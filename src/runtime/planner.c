@@ -225,6 +225,7 @@ oct_status oct_plan_memory(struct oct_interp *it, size_t *needed) {
   /* init with exactly this arena must also fit the temporary arrays. */
   *needed = base + high;
   if (it->front + temp > *needed) *needed = it->front + temp;
+  it->required = *needed;
   if (*needed > it->arena_size)
     return oct_set_error(it, OCT_ERR_ARENA_TOO_SMALL,
                          "arena of %zu bytes too small: the model needs %zu",

@@ -1,0 +1,35 @@
+/* The octet command line tool: dispatches to one command per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "octet %d.%d.%d: run TensorFlow Lite models in C\n"
+          "\n"
+          "usage:\n"
+          "  octet run MODEL --input IN.npy [--input ...] (--output OUT.npy ... | --output-dir DIR)\n"
+          "  octet run MODEL --image FILE [--labels FILE] [--top N] [--mean M --std S]\n"
+          "  octet inspect MODEL [--json] [--kernels]\n"
+          "\n"
+          "common options: --ref (reference kernels only), --json\n",
+          OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+      !strcmp(argv[1], "help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    printf("octet %d.%d.%d\n", OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);
+    return 0;
+  }
+  if (!strcmp(argv[1], "inspect")) return cmd_inspect(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
+  fprintf(stderr, "octet: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return 2;
+}
