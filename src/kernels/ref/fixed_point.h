@@ -55,12 +55,15 @@ static inline int16_t oct_fx_srdhm16(int16_t a, int16_t b) {
   return (int16_t)((ab + nudge) / (1 << 15));
 }
 
-/* Divides by 2^exponent (0..15), rounding half away from zero. */
+/* Divides by 2^exponent (0..31), rounding half away from zero, with
+ * gemmlowp's int16 semantics: for exponents of 16 and more its mask
+ * (2^exponent - 1) is truncated to 16 bits, and so is emulated here. */
 static inline int16_t oct_fx_rdivpot16(int16_t x, int exponent) {
-  const int32_t mask = (1 << exponent) - 1;
-  const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (int16_t)((x >> exponent) + (remainder > threshold ? 1 : 0));
+  const int16_t mask = oct_fx_wrap16((int32_t)(((int64_t)1 << exponent) - 1));
+  const int16_t remainder = (int16_t)(x & mask);
+  const int16_t threshold =
+      oct_fx_wrap16((int32_t)(mask >> 1) + (x < 0 ? 1 : 0));
+  return oct_fx_wrap16((x >> exponent) + (remainder > threshold ? 1 : 0));
 }
 
 /* Multiplies by 2^exponent (exponent > 0), saturating (gemmlowp's

@@ -1,0 +1,130 @@
+/*
+ * CONV_2D: inputs (input [N,H,W,C], filter [OC,KH,KW,C], optional bias
+ * [OC]), output [N,OH,OW,OC]. float32, int8 (per-channel or per-tensor
+ * weights), uint8 (per-tensor, asymmetric weights) and int16x8.
+ * Prepare validates the model and computes geometry and requantization;
+ * eval calls the kernel picked at prepare.
+ */
+#include "../kernels/ref/conv.h"
+#include "conv_common.h"
+#include "op_util.h"
+
+typedef struct conv_data {
+  oct_conv_dims dims;
+  oct_act_f32 act;
+  oct_requant rq;
+  const int64_t *bias64; /* widened int32 bias of a 16x8 conv, or NULL */
+  oct_conv2d_f32_fn f32;
+  oct_conv2d_s8_fn s8;
+  oct_conv2d_u8_fn u8;
+  oct_conv2d_s16_fn s16;
+} conv_data;
+
+static oct_status prepare(oct_ctx *ctx, oct_node *node) {
+  const oct_conv_options *opt = &node->opts->conv;
+  if (node->n_in < 2 || node->n_in > 3 || node->n_out != 1)
+    return oct_fail(ctx, node, OCT_ERR_MODEL,
+                    "expects 2 or 3 inputs and 1 output, has %d and %d",
+                    (int)node->n_in, (int)node->n_out);
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  const oct_tensor *w = oct_input(ctx, node, 1);
+  const oct_tensor *bias = oct_input(ctx, node, 2);
+  const oct_tensor *out = oct_output(ctx, node, 0);
+  if (!in || !w || !out)
+    return oct_fail(ctx, node, OCT_ERR_MODEL, "input or filter is missing");
+  if (in->rank != 4 || w->rank != 4)
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "input '%s' (rank %d) and filter '%s' (rank %d) must be "
+                    "rank 4",
+                    in->name, (int)in->rank, w->name, (int)w->rank);
+  oct_status st = oct_conv_check_types(ctx, node, in, w, bias, out);
+  if (!st) st = oct_conv_check_act(ctx, node, opt->act);
+  if (st) return st;
+
+  conv_data *cd = 0;
+  st = oct_op_data_alloc(ctx, node, sizeof *cd, (void **)&cd);
+  if (st) return st;
+  oct_conv_dims *d = &cd->dims;
+  d->batch = in->dims[0];
+  d->in_h = in->dims[1];
+  d->in_w = in->dims[2];
+  d->in_c = in->dims[3];
+  d->out_c = w->dims[0];
+  d->k_h = w->dims[1];
+  d->k_w = w->dims[2];
+  d->stride_h = opt->stride_h;
+  d->stride_w = opt->stride_w;
+  d->dil_h = opt->dilation_h;
+  d->dil_w = opt->dilation_w;
+  d->depth_mult = 1;
+  if (w->dims[3] != d->in_c) {
+    if (w->dims[3] > 0 && d->in_c % w->dims[3] == 0)
+      return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED,
+                      "grouped convolution (input '%s' has %d channels, "
+                      "filter '%s' %d) is not supported",
+                      in->name, (int)d->in_c, w->name, (int)w->dims[3]);
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "filter '%s' has %d input channels, input '%s' has %d",
+                    w->name, (int)w->dims[3], in->name, (int)d->in_c);
+  }
+  if ((st = oct_conv_axis(ctx, node, "height", opt->padding, d->in_h, d->k_h,
+                          d->stride_h, d->dil_h, &d->out_h, &d->pad_h)) ||
+      (st = oct_conv_axis(ctx, node, "width", opt->padding, d->in_w, d->k_w,
+                          d->stride_w, d->dil_w, &d->out_w, &d->pad_w)))
+    return st;
+  const int32_t shape[4] = {d->batch, d->out_h, d->out_w, d->out_c};
+  st = oct_check_output_shape(ctx, node, out, 4, shape);
+  if (st) return st;
+  st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &cd->bias64);
+  if (st) return st;
+
+  switch (in->type) {
+    case OCT_FLOAT32:
+      oct_act_range_f32(opt->act, &cd->act.lo, &cd->act.hi);
+      cd->f32 = oct_conv2d_f32_ref;
+      break;
+    case OCT_INT8:
+      cd->s8 = oct_conv2d_s8_ref;
+      break;
+    case OCT_UINT8:
+      cd->u8 = oct_conv2d_u8_ref;
+      break;
+    default:
+      cd->s16 = oct_conv2d_s16_ref;
+      break;
+  }
+  if (in->type != OCT_FLOAT32) {
+    st = oct_conv_quant_prepare(ctx, node, OCT_CONV_KIND_CONV, in, w, out,
+                                d->out_c, 0, opt->act, &cd->rq);
+    if (st) return st;
+  }
+  node->kernel = "ref";
+  return OCT_OK;
+}
+
+static oct_status eval(oct_ctx *ctx, oct_node *node) {
+  const conv_data *cd = node->data;
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  const oct_tensor *w = oct_input(ctx, node, 1);
+  const oct_tensor *bias = oct_input(ctx, node, 2);
+  oct_tensor *out = oct_output(ctx, node, 0);
+  const void *b = bias ? bias->data : 0;
+  switch (in->type) {
+    case OCT_FLOAT32:
+      cd->f32(&cd->dims, &cd->act, in->data, w->data, b, out->data, 0);
+      break;
+    case OCT_INT8:
+      cd->s8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
+      break;
+    case OCT_UINT8:
+      cd->u8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
+      break;
+    default:
+      cd->s16(&cd->dims, &cd->rq, in->data, w->data,
+              cd->bias64 ? cd->bias64 : b, out->data, 0);
+      break;
+  }
+  return OCT_OK;
+}
+
+const oct_op oct_op_conv_2d = {OCT_OP_CONV_2D, prepare, eval};

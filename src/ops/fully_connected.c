@@ -1,0 +1,148 @@
+/*
+ * FULLY_CONNECTED: inputs (input of any rank, weights [OC, D], optional bias
+ * [OC]), output [B, OC] with B = elements(input) / D, or with
+ * keep_num_dims the input's shape with its last dimension (== D) replaced
+ * by OC. float32, int8 (per-tensor or per-channel weights along axis 0),
+ * uint8 (per-tensor, asymmetric weights) and int16x8.
+ *
+ * Not supported: the shuffled uint8 weights format and hybrid (float input,
+ * integer weights) execution.
+ */
+#include "../kernels/ref/fully_connected.h"
+#include "conv_common.h"
+#include "op_util.h"
+
+typedef struct fc_data {
+  oct_fc_dims dims;
+  oct_act_f32 act;
+  oct_requant rq;
+  const int64_t *bias64; /* widened int32 bias of a 16x8 op, or NULL */
+  oct_fc_f32_fn f32;
+  oct_fc_s8_fn s8;
+  oct_fc_u8_fn u8;
+  oct_fc_s16_fn s16;
+} fc_data;
+
+/*
+ * TFLite resizes FULLY_CONNECTED's output at prepare, so what a file
+ * declares is not always what TFLite computes: some converters write
+ * [.., OC] shapes of the same size. The data layout is the same whenever
+ * the last dimension is OC and the element count matches, so accept that.
+ */
+static oct_status check_output(oct_ctx *ctx, const oct_node *node,
+                               const oct_tensor *in, const oct_tensor *out,
+                               const oct_fc_dims *d, int keep_num_dims) {
+  int32_t shape[OCT_MAX_RANK];
+  int rank = 2;
+  shape[0] = d->batch;
+  shape[1] = d->out_c;
+  if (keep_num_dims) {
+    rank = in->rank;
+    for (int i = 0; i < rank; i++) shape[i] = in->dims[i];
+    shape[rank - 1] = d->out_c;
+  }
+  const int same_layout =
+      out->rank >= 1 && out->dims[out->rank - 1] == d->out_c &&
+      oct_tensor_elems(out) == (int64_t)d->batch * d->out_c;
+  if (same_layout) return OCT_OK;
+  return oct_check_output_shape(ctx, node, out, rank, shape);
+}
+
+static oct_status prepare(oct_ctx *ctx, oct_node *node) {
+  const oct_fc_options *opt = &node->opts->fc;
+  if (node->n_in < 2 || node->n_in > 3 || node->n_out != 1)
+    return oct_fail(ctx, node, OCT_ERR_MODEL,
+                    "expects 2 or 3 inputs and 1 output, has %d and %d",
+                    (int)node->n_in, (int)node->n_out);
+  if (opt->weights_format != 0)
+    return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED,
+                    "weights format %d (shuffled) is not supported",
+                    (int)opt->weights_format);
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  const oct_tensor *w = oct_input(ctx, node, 1);
+  const oct_tensor *bias = oct_input(ctx, node, 2);
+  const oct_tensor *out = oct_output(ctx, node, 0);
+  if (!in || !w || !out)
+    return oct_fail(ctx, node, OCT_ERR_MODEL, "input or weights are missing");
+  if (w->rank != 2 || in->rank < 1)
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "weights '%s' must be rank 2 (rank %d), input '%s' at "
+                    "least rank 1",
+                    w->name, (int)w->rank, in->name);
+  oct_status st = oct_conv_check_types(ctx, node, in, w, bias, out);
+  if (!st) st = oct_conv_check_act(ctx, node, opt->act);
+  if (st) return st;
+
+  fc_data *fd = 0;
+  st = oct_op_data_alloc(ctx, node, sizeof *fd, (void **)&fd);
+  if (st) return st;
+  oct_fc_dims *d = &fd->dims;
+  d->out_c = w->dims[0];
+  d->depth = w->dims[1];
+  const int64_t n = oct_tensor_elems(in);
+  if (n % d->depth != 0 || n / d->depth > INT32_MAX)
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "input '%s' has %lld elements, not rows of the weights' "
+                    "depth %d",
+                    in->name, (long long)n, (int)d->depth);
+  d->batch = (int32_t)(n / d->depth);
+  if (opt->keep_num_dims && in->dims[in->rank - 1] != d->depth)
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "keep_num_dims needs the last dimension of input '%s' "
+                    "(%d) to equal the weights' depth %d",
+                    in->name, (int)in->dims[in->rank - 1], (int)d->depth);
+  st = check_output(ctx, node, in, out, d, opt->keep_num_dims);
+  if (st) return st;
+  st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &fd->bias64);
+  if (st) return st;
+
+  switch (in->type) {
+    case OCT_FLOAT32:
+      oct_act_range_f32(opt->act, &fd->act.lo, &fd->act.hi);
+      fd->f32 = oct_fc_f32_ref;
+      break;
+    case OCT_INT8:
+      fd->s8 = oct_fc_s8_ref;
+      break;
+    case OCT_UINT8:
+      fd->u8 = oct_fc_u8_ref;
+      break;
+    default:
+      fd->s16 = oct_fc_s16_ref;
+      break;
+  }
+  if (in->type != OCT_FLOAT32) {
+    st = oct_conv_quant_prepare(ctx, node, OCT_CONV_KIND_FC, in, w, out,
+                                d->out_c, 0, opt->act, &fd->rq);
+    if (st) return st;
+  }
+  node->kernel = "ref";
+  return OCT_OK;
+}
+
+static oct_status eval(oct_ctx *ctx, oct_node *node) {
+  const fc_data *fd = node->data;
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  const oct_tensor *w = oct_input(ctx, node, 1);
+  const oct_tensor *bias = oct_input(ctx, node, 2);
+  oct_tensor *out = oct_output(ctx, node, 0);
+  const void *b = bias ? bias->data : 0;
+  switch (in->type) {
+    case OCT_FLOAT32:
+      fd->f32(&fd->dims, &fd->act, in->data, w->data, b, out->data, 0);
+      break;
+    case OCT_INT8:
+      fd->s8(&fd->dims, &fd->rq, in->data, w->data, b, out->data, 0);
+      break;
+    case OCT_UINT8:
+      fd->u8(&fd->dims, &fd->rq, in->data, w->data, b, out->data, 0);
+      break;
+    default:
+      fd->s16(&fd->dims, &fd->rq, in->data, w->data,
+              fd->bias64 ? fd->bias64 : b, out->data, 0);
+      break;
+  }
+  return OCT_OK;
+}
+
+const oct_op oct_op_fully_connected = {OCT_OP_FULLY_CONNECTED, prepare, eval};
