@@ -12,6 +12,8 @@ static void usage(FILE *f) {
           "  octet run MODEL --input IN.npy [--input ...] (--output OUT.npy ... | --output-dir DIR)\n"
           "  octet run MODEL --image FILE [--labels FILE] [--top N] [--mean M --std S]\n"
           "  octet inspect MODEL [--json] [--kernels]\n"
+          "  octet convert IN.{onnx,tflite} -o OUT.tflite [--no-optimize] [--nhwc-io]\n"
+          "                [--batch N] [--json]\n"
           "\n"
           "common options: --ref (reference kernels only), --json\n",
           OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);
@@ -29,6 +31,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "inspect")) return cmd_inspect(argc - 2, argv + 2);
   if (!strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "convert")) return cmd_convert(argc - 2, argv + 2);
   fprintf(stderr, "octet: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return 2;

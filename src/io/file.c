@@ -41,7 +41,9 @@ void *oct_io_aligned_alloc(size_t size) {
   return p;
 }
 
-void oct_file_free(void *data) { free(data); }
+void oct_file_free(void *data) {
+  free(data);
+}
 
 /* ---- reading ---- */
 
@@ -66,7 +68,8 @@ static char *grow(char *old, size_t len, size_t cap) {
 oct_status oct_file_read(const char *path, size_t max_bytes, void **data,
                          size_t *size, oct_error *err) {
   if (!path || !data || !size)
-    return oct_io_fail(err, OCT_ERR_INVALID_ARG, "oct_file_read: NULL argument");
+    return oct_io_fail(err, OCT_ERR_INVALID_ARG,
+                       "oct_file_read: NULL argument");
   *data = NULL;
   *size = 0;
   size_t max = max_bytes ? max_bytes : OCT_FILE_DEFAULT_MAX;
@@ -103,8 +106,8 @@ oct_status oct_file_read(const char *path, size_t max_bytes, void **data,
   if (cap > max) cap = max;
   char *buf = grow(NULL, 0, cap);
   if (!buf) {
-    oct_io_fail(err, OCT_ERR_NO_MEMORY, "%s: out of memory for %zu bytes",
-                path, cap);
+    oct_io_fail(err, OCT_ERR_NO_MEMORY, "%s: out of memory for %zu bytes", path,
+                cap);
     return read_fail(fd, NULL, data, size, OCT_ERR_NO_MEMORY);
   }
   size_t len = 0;
@@ -200,8 +203,8 @@ oct_status oct_file_write_atomicv(const char *path,
                        "%s: names a directory, not a file", path);
   for (size_t i = 0; i < count; i++)
     if (chunks[i].size && !chunks[i].data)
-      return oct_io_fail(err, OCT_ERR_INVALID_ARG,
-                         "%s: chunk %zu has no data", path, i);
+      return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: chunk %zu has no data",
+                         path, i);
 
   /* The temporary file must be in the target's directory: rename(2) is
    * only atomic within one filesystem. */
@@ -232,8 +235,8 @@ oct_status oct_file_write_atomicv(const char *path,
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST && errno != EINTR)
       return oct_io_fail(err, OCT_ERR_IO,
-                         "%s: cannot create a temporary file in '%s': %s",
-                         path, dir, strerror(errno));
+                         "%s: cannot create a temporary file in '%s': %s", path,
+                         dir, strerror(errno));
   }
   if (fd < 0)
     return oct_io_fail(err, OCT_ERR_IO,

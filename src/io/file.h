@@ -70,7 +70,7 @@ oct_status oct_file_write_atomic(const char *path, const void *data,
 
 /* A labels file: one label per line, index = line number from 0. */
 typedef struct oct_labels {
-  char **items;  /* items[i] is NUL-terminated; owned by the struct */
+  char **items; /* items[i] is NUL-terminated; owned by the struct */
   size_t count;
   char *storage; /* backing text; internal */
 } oct_labels;

@@ -122,8 +122,8 @@ oct_status oct_image_decode_memory(const void *data, size_t size,
   return OCT_OK;
 }
 
-oct_status oct_image_decode_file(const char *path, int channels,
-                                 oct_image *out, oct_error *err) {
+oct_status oct_image_decode_file(const char *path, int channels, oct_image *out,
+                                 oct_error *err) {
   if (!path || !out)
     return oct_io_fail(err, OCT_ERR_INVALID_ARG,
                        "oct_image_decode_file: NULL argument");

@@ -56,8 +56,8 @@ oct_image_format oct_image_sniff(const void *data, size_t size);
  * Decodes an image file to `channels` (1 or 3) channels. On failure *out is
  * zeroed and err names the file and the problem.
  */
-oct_status oct_image_decode_file(const char *path, int channels,
-                                 oct_image *out, oct_error *err);
+oct_status oct_image_decode_file(const char *path, int channels, oct_image *out,
+                                 oct_error *err);
 
 /* As oct_image_decode_file, from the file's bytes; `name` is for messages
  * (NULL: "<memory>"). */

@@ -21,21 +21,28 @@ static uint32_t rd32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
          (uint32_t)p[3] << 24;
 }
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t rd16(const uint8_t *p) {
+  return (uint16_t)(p[0] | p[1] << 8);
+}
 
-enum { BI_RGB = 0, BI_RLE8 = 1, BI_RLE4 = 2, BI_BITFIELDS = 3, BI_JPEG = 4,
-       BI_PNG = 5 };
+enum {
+  BI_RGB = 0,
+  BI_RLE8 = 1,
+  BI_RLE4 = 2,
+  BI_BITFIELDS = 3,
+  BI_JPEG = 4,
+  BI_PNG = 5
+};
 
 static oct_status bad(const char *name, oct_error *err, oct_status s,
                       const char *what) {
   return oct_io_fail(err, s, "%s: %s", name, what);
 }
 
-oct_status oct_image_decode_bmp(const uint8_t *d, size_t size,
-                                const char *name, oct_image *out,
-                                oct_error *err) {
-  if (size < 14 + 4) return bad(name, err, OCT_ERR_INVALID_ARG,
-                                "truncated BMP (no header)");
+oct_status oct_image_decode_bmp(const uint8_t *d, size_t size, const char *name,
+                                oct_image *out, oct_error *err) {
+  if (size < 14 + 4)
+    return bad(name, err, OCT_ERR_INVALID_ARG, "truncated BMP (no header)");
   uint32_t off_bits = rd32(d + 10);
   uint32_t hsize = rd32(d + 14);
   if (hsize == 12 || hsize == 16 || hsize == 64)
@@ -60,14 +67,16 @@ oct_status oct_image_decode_bmp(const uint8_t *d, size_t size,
                        "%s: BMP has %u planes; must be 1", name, planes);
 
   switch (comp) {
-    case BI_RGB: break;
+    case BI_RGB:
+      break;
     case BI_BITFIELDS: {
       if (bpp != 32)
         return oct_io_fail(err, OCT_ERR_UNSUPPORTED,
-                           "%s: %u-bit BI_BITFIELDS BMP is not supported",
-                           name, bpp);
-      /* Masks follow a 40-byte header, or sit inside a larger one. */
-      if (hsize == 40 && size - 14 - 40 < 12)
+                           "%s: %u-bit BI_BITFIELDS BMP is not supported", name,
+                           bpp);
+      /* Masks follow a 40-byte header, or sit inside a larger one; either
+       * way they are the 12 bytes after the first 40. */
+      if (size - 14 - 40 < 12)
         return bad(name, err, OCT_ERR_INVALID_ARG,
                    "truncated BMP (colour masks missing)");
       const uint8_t *m = h + 40;
@@ -96,10 +105,9 @@ oct_status oct_image_decode_bmp(const uint8_t *d, size_t size,
                        "are)",
                        name, bpp);
   if (width <= 0 || height <= 0)
-    return oct_io_fail(err, OCT_ERR_INVALID_ARG,
-                       "%s: BMP has an invalid size %lldx%lld", name,
-                       (long long)width, (long long)(top_down ? -height
-                                                              : height));
+    return oct_io_fail(
+        err, OCT_ERR_INVALID_ARG, "%s: BMP has an invalid size %lldx%lld", name,
+        (long long)width, (long long)(top_down ? -height : height));
   if (width > OCT_IMAGE_MAX_DIM || height > OCT_IMAGE_MAX_DIM)
     return oct_io_fail(err, OCT_ERR_LIMIT,
                        "%s: image is %lldx%lld, over the %dx%d limit", name,
@@ -138,8 +146,8 @@ oct_status oct_image_decode_bmp(const uint8_t *d, size_t size,
   uint64_t row_bytes = ((uint64_t)width * bpp + 7) / 8;
   uint64_t stride = ((uint64_t)width * bpp + 31) / 32 * 4;
   /* Some writers drop the padding of the last row; do not insist on it. */
-  uint64_t need = (uint64_t)off_bits + stride * (uint64_t)(height - 1) +
-                  row_bytes;
+  uint64_t need =
+      (uint64_t)off_bits + stride * (uint64_t)(height - 1) + row_bytes;
   if (need > size)
     return oct_io_fail(err, OCT_ERR_INVALID_ARG,
                        "%s: truncated BMP: %lldx%lld %u-bit pixels need %llu "

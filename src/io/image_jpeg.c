@@ -55,7 +55,9 @@ static void on_emit_message(j_common_ptr cinfo, int level) {
   }
 }
 
-static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }
+static void on_output_message(j_common_ptr cinfo) {
+  (void)cinfo;
+}
 
 /* OCT_ERR_INVALID_ARG means libjpeg failed, with its message in c->msg;
  * other failures have already set c->err. */
@@ -103,8 +105,8 @@ static oct_status decode(jpeg_ctx *c, const uint8_t *data, size_t size) {
     return oct_io_fail(c->err, OCT_ERR_INTERNAL,
                        "%s: libjpeg gave %d components, expected %d", c->name,
                        ci->output_components, ch);
-  oct_status s = oct_image_alloc(&c->img, ci->output_width,
-                                 ci->output_height, ch, c->name, c->err);
+  oct_status s = oct_image_alloc(&c->img, ci->output_width, ci->output_height,
+                                 ch, c->name, c->err);
   if (s != OCT_OK) return s;
   size_t stride = (size_t)ci->output_width * (size_t)ch;
   while (ci->output_scanline < ci->output_height) {

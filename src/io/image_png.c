@@ -62,8 +62,7 @@ static oct_status decode(png_ctx *c) {
 
   png_uint_32 w, h;
   int depth, type, interlace;
-  png_get_IHDR(c->png, c->info, &w, &h, &depth, &type, &interlace, NULL,
-               NULL);
+  png_get_IHDR(c->png, c->info, &w, &h, &depth, &type, &interlace, NULL, NULL);
   if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(c->png);
   if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
     png_set_expand_gray_1_2_4_to_8(c->png);
@@ -100,10 +99,10 @@ oct_status oct_image_decode_png(const uint8_t *data, size_t size,
    * limit breach reads as one, and against deflate's best ratio (1032:1)
    * so that a tiny file cannot make us allocate a gigabyte it cannot fill. */
   if (size >= 29 && memcmp(data + 12, "IHDR", 4) == 0) {
-    uint64_t w = (uint64_t)data[16] << 24 | data[17] << 16 | data[18] << 8 |
-                 data[19];
-    uint64_t h = (uint64_t)data[20] << 24 | data[21] << 16 | data[22] << 8 |
-                 data[23];
+    uint64_t w =
+        (uint64_t)data[16] << 24 | data[17] << 16 | data[18] << 8 | data[19];
+    uint64_t h =
+        (uint64_t)data[20] << 24 | data[21] << 16 | data[22] << 8 | data[23];
     if (w > OCT_IMAGE_MAX_DIM || h > OCT_IMAGE_MAX_DIM)
       return oct_io_fail(err, OCT_ERR_LIMIT,
                          "%s: image is %llux%llu, over the %dx%d limit", name,
@@ -125,8 +124,8 @@ oct_status oct_image_decode_png(const uint8_t *data, size_t size,
   c.size = size;
   c.name = name;
   c.err = err;
-  c.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, on_error,
-                                 on_warning);
+  c.png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, &c, on_error, on_warning);
   if (c.png) c.info = png_create_info_struct(c.png);
   if (!c.png || !c.info) {
     png_destroy_read_struct(c.png ? &c.png : NULL, NULL, NULL);

@@ -78,8 +78,8 @@ oct_status oct_image_resize_bilinear(const oct_image *in, int out_w, int out_h,
   if (!in || !out || !in->pixels)
     return oct_io_fail(err, OCT_ERR_INVALID_ARG, "resize: NULL image");
   oct_image tmp;
-  oct_status s = oct_image_alloc(&tmp, out_w, out_h, in->channels, "resize",
-                                 err);
+  oct_status s =
+      oct_image_alloc(&tmp, out_w, out_h, in->channels, "resize", err);
   if (s != OCT_OK) return s;
   s = oct_resize_bilinear_u8(in->pixels, in->width, in->height, in->channels,
                              tmp.pixels, out_w, out_h, err);

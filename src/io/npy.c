@@ -17,12 +17,18 @@ static const struct {
   const char *name;
   size_t size;
 } k_types[] = {
-    {OCT_NPY_FLOAT32, "f4", "float32", 4}, {OCT_NPY_FLOAT16, "f2", "float16", 2},
-    {OCT_NPY_FLOAT64, "f8", "float64", 8}, {OCT_NPY_INT8, "i1", "int8", 1},
-    {OCT_NPY_UINT8, "u1", "uint8", 1},     {OCT_NPY_INT16, "i2", "int16", 2},
-    {OCT_NPY_UINT16, "u2", "uint16", 2},   {OCT_NPY_INT32, "i4", "int32", 4},
-    {OCT_NPY_UINT32, "u4", "uint32", 4},   {OCT_NPY_INT64, "i8", "int64", 8},
-    {OCT_NPY_UINT64, "u8", "uint64", 8},   {OCT_NPY_BOOL, "b1", "bool", 1},
+    {OCT_NPY_FLOAT32, "f4", "float32", 4},
+    {OCT_NPY_FLOAT16, "f2", "float16", 2},
+    {OCT_NPY_FLOAT64, "f8", "float64", 8},
+    {OCT_NPY_INT8, "i1", "int8", 1},
+    {OCT_NPY_UINT8, "u1", "uint8", 1},
+    {OCT_NPY_INT16, "i2", "int16", 2},
+    {OCT_NPY_UINT16, "u2", "uint16", 2},
+    {OCT_NPY_INT32, "i4", "int32", 4},
+    {OCT_NPY_UINT32, "u4", "uint32", 4},
+    {OCT_NPY_INT64, "i8", "int64", 8},
+    {OCT_NPY_UINT64, "u8", "uint64", 8},
+    {OCT_NPY_BOOL, "b1", "bool", 1},
 };
 #define N_TYPES (sizeof k_types / sizeof k_types[0])
 
@@ -87,7 +93,7 @@ static int shape_bytes(int rank, const int64_t *dims, size_t item,
       return 0;
     c *= (size_t)dims[i];
   }
-  if (c > SIZE_MAX / item) return 0;
+  if (!item || c > SIZE_MAX / item) return 0;
   *count = c;
   *bytes = c * item;
   return 1;
@@ -106,8 +112,8 @@ typedef struct parser {
 } parser;
 
 static void skip_ws(parser *ps) {
-  while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
-                             *ps->p == '\n' || *ps->p == '\r'))
+  while (ps->p < ps->end &&
+         (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
     ps->p++;
 }
 
@@ -145,9 +151,9 @@ static int match_word(parser *ps, const char *w) {
   size_t n = strlen(w);
   if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, w, n) != 0) return 0;
   const char *after = ps->p + n;
-  if (after < ps->end && (*after == '_' || (*after >= 'a' && *after <= 'z') ||
-                          (*after >= 'A' && *after <= 'Z') ||
-                          (*after >= '0' && *after <= '9')))
+  if (after < ps->end &&
+      (*after == '_' || (*after >= 'a' && *after <= 'z') ||
+       (*after >= 'A' && *after <= 'Z') || (*after >= '0' && *after <= '9')))
     return 0;
   ps->p = after;
   return 1;
@@ -155,9 +161,12 @@ static int match_word(parser *ps, const char *w) {
 
 static oct_status parse_bool(parser *ps, int *out) {
   peek(ps);
-  if (match_word(ps, "True")) *out = 1;
-  else if (match_word(ps, "False")) *out = 0;
-  else return malformed(ps, "'fortran_order' must be True or False");
+  if (match_word(ps, "True"))
+    *out = 1;
+  else if (match_word(ps, "False"))
+    *out = 0;
+  else
+    return malformed(ps, "'fortran_order' must be True or False");
   return OCT_OK;
 }
 
@@ -176,8 +185,8 @@ static oct_status parse_shape(parser *ps, int *rank, int64_t *dims) {
       return malformed(ps, "expected a dimension in 'shape'");
     if (n == OCT_NPY_MAX_RANK)
       return oct_io_fail(ps->err, OCT_ERR_LIMIT,
-                         "%s: .npy shape has more than %d dimensions",
-                         ps->name, OCT_NPY_MAX_RANK);
+                         "%s: .npy shape has more than %d dimensions", ps->name,
+                         OCT_NPY_MAX_RANK);
     int64_t v = 0;
     while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9') {
       int d = *ps->p++ - '0';
@@ -208,8 +217,8 @@ static oct_status parse_shape(parser *ps, int *rank, int64_t *dims) {
 static oct_status parse_descr(const char *name, const char *d,
                               oct_npy_dtype *out, oct_error *err) {
   char order = d[0];
-  const char *code = d + (order == '<' || order == '>' || order == '|' ||
-                          order == '=');
+  const char *code =
+      d + (order == '<' || order == '>' || order == '|' || order == '=');
   if (strcmp(code, "?") == 0) code = "b1";
   int idx = -1;
   for (size_t i = 0; i < N_TYPES; i++)
@@ -437,25 +446,23 @@ size_t oct_npy_count(const oct_npy_array *a) {
 
 /* ---- writing ---- */
 
-static oct_status format_header(const char *name, oct_npy_dtype dtype,
-                                int rank, const int64_t *dims, char *buf,
-                                size_t cap, size_t *len, oct_error *err) {
+static oct_status format_header(const char *name, oct_npy_dtype dtype, int rank,
+                                const int64_t *dims, char *buf, size_t cap,
+                                size_t *len, oct_error *err) {
   const char *descr = oct_npy_dtype_descr(dtype);
   if (!descr)
     return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: unknown dtype %d", name,
                        (int)dtype);
   if (rank < 0 || rank > OCT_NPY_MAX_RANK || (rank && !dims))
-    return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: bad rank %d", name,
-                       rank);
+    return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: bad rank %d", name, rank);
   for (int i = 0; i < rank; i++)
     if (dims[i] < 0)
       return oct_io_fail(err, OCT_ERR_INVALID_ARG,
-                         "%s: dimension %d is negative (%" PRId64 ")", name,
-                         i, dims[i]);
+                         "%s: dimension %d is negative (%" PRId64 ")", name, i,
+                         dims[i]);
   size_t count, bytes;
   if (!shape_bytes(rank, dims, oct_npy_dtype_size(dtype), &count, &bytes))
-    return oct_io_fail(err, OCT_ERR_LIMIT, "%s: shape is too large",
-                       name);
+    return oct_io_fail(err, OCT_ERR_LIMIT, "%s: shape is too large", name);
   char dict[OCT_NPY_HEADER_MAX], sh[200];
   int n = snprintf(dict, sizeof dict,
                    "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",

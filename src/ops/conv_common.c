@@ -11,10 +11,11 @@
  * be at least 1: multipliers of 2^14 and more are refused. */
 #define OCT_CONV_S16_MAX_SHIFT 14
 
-int oct_conv_dim_ok(int32_t n) { return n > 0 && n <= OCT_CONV_COORD_MAX; }
+int oct_conv_dim_ok(int32_t n) {
+  return n > 0 && n <= OCT_CONV_COORD_MAX;
+}
 
-oct_status oct_conv_check_act(oct_ctx *ctx, const oct_node *node,
-                              oct_act act) {
+oct_status oct_conv_check_act(oct_ctx *ctx, const oct_node *node, oct_act act) {
   switch (act) {
     case OCT_ACT_NONE:
     case OCT_ACT_RELU:
@@ -29,8 +30,7 @@ oct_status oct_conv_check_act(oct_ctx *ctx, const oct_node *node,
 
 oct_status oct_conv_check_types(oct_ctx *ctx, const oct_node *node,
                                 const oct_tensor *in, const oct_tensor *w,
-                                const oct_tensor *bias,
-                                const oct_tensor *out) {
+                                const oct_tensor *bias, const oct_tensor *out) {
   oct_dtype want_w, want_b, want_b2;
   switch (in->type) {
     case OCT_FLOAT32:
@@ -63,8 +63,8 @@ oct_status oct_conv_check_types(oct_ctx *ctx, const oct_node *node,
                     oct_dtype_name(w->type), w->name);
   if (w->type != want_w)
     return oct_fail(ctx, node, OCT_ERR_TYPE,
-                    "weights '%s' are %s, expected %s for %s input",
-                    w->name, oct_dtype_name(w->type), oct_dtype_name(want_w),
+                    "weights '%s' are %s, expected %s for %s input", w->name,
+                    oct_dtype_name(w->type), oct_dtype_name(want_w),
                     oct_dtype_name(in->type));
   if (out->type != in->type)
     return oct_fail(ctx, node, OCT_ERR_TYPE,
@@ -79,7 +79,9 @@ oct_status oct_conv_check_types(oct_ctx *ctx, const oct_node *node,
   return OCT_OK;
 }
 
-static int scale_ok(float s) { return oct_isfinite(s) && s > 0.0f; }
+static int scale_ok(float s) {
+  return oct_isfinite(s) && s > 0.0f;
+}
 
 /* Activation tensors: one positive scale, zero point inside the type (and
  * 0 for int16, whose kernels have no offsets). */
@@ -122,8 +124,8 @@ static oct_status check_weight_quant(oct_ctx *ctx, const oct_node *node,
   if (per_channel) {
     if (w->type != OCT_INT8)
       return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED,
-                      "per-channel weights '%s' must be int8, not %s",
-                      w->name, oct_dtype_name(w->type));
+                      "per-channel weights '%s' must be int8, not %s", w->name,
+                      oct_dtype_name(w->type));
     if (w->q_count != channels || w->q_dim != w_axis)
       return oct_fail(ctx, node, OCT_ERR_MODEL,
                       "weights '%s' have %d scales along axis %d; expected "
@@ -141,8 +143,8 @@ static oct_status check_weight_quant(oct_ctx *ctx, const oct_node *node,
   const int32_t zp = w->zero_point;
   /* TFLite's int8 conv kernels ignore the weight zero point (symmetric
    * weights); FULLY_CONNECTED and every uint8 kernel subtract it. */
-  const int honoured = w->type == OCT_UINT8 ||
-                       (kind == OCT_CONV_KIND_FC && !per_channel);
+  const int honoured =
+      w->type == OCT_UINT8 || (kind == OCT_CONV_KIND_FC && !per_channel);
   if (honoured) {
     int32_t lo = 0, hi = 0;
     oct_type_range(w->type, &lo, &hi);
@@ -166,8 +168,9 @@ static oct_status check_weight_quant(oct_ctx *ctx, const oct_node *node,
 oct_status oct_conv_quant_prepare(oct_ctx *ctx, const oct_node *node,
                                   oct_conv_kind kind, const oct_tensor *in,
                                   const oct_tensor *w, const oct_tensor *out,
-                                  int32_t channels, int w_axis, oct_act act,
+                                  int32_t channels, oct_act act,
                                   oct_requant *rq) {
+  const int w_axis = kind == OCT_CONV_KIND_DEPTHWISE ? 3 : 0;
   oct_status st;
   int32_t w_offset = 0;
   if ((st = check_act_quant(ctx, node, in)) != OCT_OK ||
@@ -213,6 +216,9 @@ oct_status oct_conv_quant_prepare(oct_ctx *ctx, const oct_node *node,
   oct_act_range_quant(act, out, &rq->act_min, &rq->act_max);
   rq->mult = mult;
   rq->shift = shift;
+  rq->rounding = kind == OCT_CONV_KIND_CONV2D || kind == OCT_CONV_KIND_FC
+                     ? OCT_ROUND_UP
+                     : OCT_ROUND_AWAY;
   return OCT_OK;
 }
 

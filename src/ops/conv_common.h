@@ -13,6 +13,10 @@
  *  - uint8 conv-like ops and per-tensor FULLY_CONNECTED
  *    (GetQuantizedConvolutionMultipler): the scale product is taken in
  *    float first: M = (double)(s_in * s_w) / (double)s_out.
+ * Per-channel FULLY_CONNECTED (newer than 2.9, which reads only the first
+ * scale) uses the per-channel formula, as later TFLite and TFLite Micro do.
+ * The 8-bit tie rounding follows TFLite 2.9 on x86 too: up for CONV_2D and
+ * FULLY_CONNECTED (ruy), away from zero for the others (oct_rounding).
  */
 #ifndef OCT_OPS_CONV_COMMON_H
 #define OCT_OPS_CONV_COMMON_H
@@ -20,10 +24,14 @@
 #include "../kernels/ref/conv_params.h"
 #include "op_api.h"
 
-/* How weights are quantized, which fixes the rules above. */
+/* The op, which fixes the rules above, the weights' channel axis, whether
+ * an int8 weight zero point is applied (FULLY_CONNECTED only), and how the
+ * 8-bit requantization rounds ties (see oct_rounding in conv_params.h). */
 typedef enum oct_conv_kind {
-  OCT_CONV_KIND_CONV = 0, /* CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV */
-  OCT_CONV_KIND_FC = 1    /* FULLY_CONNECTED: weight zero point honoured */
+  OCT_CONV_KIND_CONV2D = 0,    /* filter [OC,KH,KW,IC], axis 0 */
+  OCT_CONV_KIND_DEPTHWISE = 1, /* filter [1,KH,KW,OC], axis 3 */
+  OCT_CONV_KIND_TRANSPOSE = 2, /* filter [OC,KH,KW,IC], axis 0 */
+  OCT_CONV_KIND_FC = 3         /* weights [OC,D], axis 0 */
 } oct_conv_kind;
 
 /* Fails unless `act` is one of NONE, RELU, RELU_N1_TO_1, RELU6 (TFLite's
@@ -42,14 +50,13 @@ oct_status oct_conv_check_types(oct_ctx *ctx, const oct_node *node,
 /*
  * Validates the quantization of in, w and out and fills `rq` for a kernel
  * with `channels` output channels: offsets, the fused activation's clamp
- * range, and mult/shift arrays (persistent memory, per-tensor broadcast).
- * `w_axis` is the weights' channel axis (0 for conv, FC and transpose
- * conv filters, 3 for depthwise).
+ * range, the rounding, and mult/shift arrays (persistent memory,
+ * per-tensor scales broadcast).
  */
 oct_status oct_conv_quant_prepare(oct_ctx *ctx, const oct_node *node,
                                   oct_conv_kind kind, const oct_tensor *in,
                                   const oct_tensor *w, const oct_tensor *out,
-                                  int32_t channels, int w_axis, oct_act act,
+                                  int32_t channels, oct_act act,
                                   oct_requant *rq);
 
 /*

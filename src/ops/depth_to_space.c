@@ -19,7 +19,8 @@ static oct_status d2s_prepare(oct_ctx *ctx, oct_node *node) {
                     (int)in->rank);
   const int32_t bs = node->opts->block.block_size;
   if (bs < 1 || bs > 65535)
-    return oct_fail(ctx, node, OCT_ERR_MODEL, "block_size %d is invalid", (int)bs);
+    return oct_fail(ctx, node, OCT_ERR_MODEL, "block_size %d is invalid",
+                    (int)bs);
   const int64_t cells = (int64_t)bs * bs;
   if (in->dims[3] % cells != 0)
     return oct_fail(ctx, node, OCT_ERR_SHAPE,

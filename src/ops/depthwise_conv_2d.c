@@ -96,8 +96,8 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
       break;
   }
   if (in->type != OCT_FLOAT32) {
-    st = oct_conv_quant_prepare(ctx, node, OCT_CONV_KIND_CONV, in, w, out,
-                                d->out_c, 3, opt->act, &dd->rq);
+    st = oct_conv_quant_prepare(ctx, node, OCT_CONV_KIND_DEPTHWISE, in, w, out,
+                                d->out_c, opt->act, &dd->rq);
     if (st) return st;
   }
   node->kernel = "ref";

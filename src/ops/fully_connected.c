@@ -41,9 +41,9 @@ static oct_status check_output(oct_ctx *ctx, const oct_node *node,
     for (int i = 0; i < rank; i++) shape[i] = in->dims[i];
     shape[rank - 1] = d->out_c;
   }
-  const int same_layout =
-      out->rank >= 1 && out->dims[out->rank - 1] == d->out_c &&
-      oct_tensor_elems(out) == (int64_t)d->batch * d->out_c;
+  const int same_layout = out->rank >= 1 &&
+                          out->dims[out->rank - 1] == d->out_c &&
+                          oct_tensor_elems(out) == (int64_t)d->batch * d->out_c;
   if (same_layout) return OCT_OK;
   return oct_check_output_shape(ctx, node, out, rank, shape);
 }
@@ -113,7 +113,7 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   }
   if (in->type != OCT_FLOAT32) {
     st = oct_conv_quant_prepare(ctx, node, OCT_CONV_KIND_FC, in, w, out,
-                                d->out_c, 0, opt->act, &fd->rq);
+                                d->out_c, opt->act, &fd->rq);
     if (st) return st;
   }
   node->kernel = "ref";

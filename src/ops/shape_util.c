@@ -19,20 +19,23 @@ oct_status oct_shape_read_ints(oct_ctx *ctx, const oct_node *node,
                     what, t->name);
   const int64_t n = oct_tensor_elems(t);
   if (n > max_count)
-    return oct_fail(ctx, node, OCT_ERR_SHAPE, "%s '%s' has %lld values, at most %d",
-                    what, t->name, (long long)n, (int)max_count);
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "%s '%s' has %lld values, at most %d", what, t->name,
+                    (long long)n, (int)max_count);
   const size_t es = t->type == OCT_INT64 ? 8 : 4;
   if (t->bytes < (size_t)n * es)
-    return oct_fail(ctx, node, OCT_ERR_MODEL, "%s '%s' is truncated", what, t->name);
+    return oct_fail(ctx, node, OCT_ERR_MODEL, "%s '%s' is truncated", what,
+                    t->name);
   const uint8_t *p = (const uint8_t *)t->data;
   for (int64_t i = 0; i < n; i++)
-    vals[i] = es == 8 ? (int64_t)oct_load_u64(p + 8 * i) : (int64_t)oct_load_i32(p + 4 * i);
+    vals[i] = es == 8 ? (int64_t)oct_load_u64(p + 8 * i)
+                      : (int64_t)oct_load_i32(p + 4 * i);
   *count = (int32_t)n;
   return OCT_OK;
 }
 
-oct_status oct_shape_check_io(oct_ctx *ctx, const oct_node *node,
-                              int n_in_min, int n_in_max, int n_out) {
+oct_status oct_shape_check_io(oct_ctx *ctx, const oct_node *node, int n_in_min,
+                              int n_in_max, int n_out) {
   if (node->n_in < n_in_min || node->n_in > n_in_max)
     return oct_fail(ctx, node, OCT_ERR_MODEL, "has %d inputs, expected %d..%d",
                     (int)node->n_in, n_in_min, n_in_max);
@@ -49,12 +52,13 @@ oct_status oct_shape_same_type(oct_ctx *ctx, const oct_node *node,
                                const oct_tensor *in, const oct_tensor *out,
                                int32_t *elem_size) {
   if (in->type != out->type)
-    return oct_fail(ctx, node, OCT_ERR_TYPE, "input is %s but output '%s' is %s",
-                    oct_dtype_name(in->type), out->name, oct_dtype_name(out->type));
+    return oct_fail(
+        ctx, node, OCT_ERR_TYPE, "input is %s but output '%s' is %s",
+        oct_dtype_name(in->type), out->name, oct_dtype_name(out->type));
   const size_t es = oct_dtype_size(in->type);
   if (es == 0 || es > 8)
-    return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED, "%s tensors are not supported",
-                    oct_dtype_name(in->type));
+    return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED,
+                    "%s tensors are not supported", oct_dtype_name(in->type));
   *elem_size = (int32_t)es;
   return OCT_OK;
 }
@@ -73,8 +77,9 @@ oct_status oct_shape_axis(oct_ctx *ctx, const oct_node *node, int64_t axis,
                           int32_t rank, const char *what, int32_t *out) {
   const int64_t a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank)
-    return oct_fail(ctx, node, OCT_ERR_SHAPE, "%s %lld is out of range for rank %d",
-                    what, (long long)axis, (int)rank);
+    return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                    "%s %lld is out of range for rank %d", what,
+                    (long long)axis, (int)rank);
   *out = (int32_t)a;
   return OCT_OK;
 }

@@ -21,8 +21,8 @@ oct_status oct_shape_read_ints(oct_ctx *ctx, const oct_node *node,
 
 /* Checks input/output counts (n_in_min..n_in_max inputs present where
  * required, exactly n_out outputs). */
-oct_status oct_shape_check_io(oct_ctx *ctx, const oct_node *node,
-                              int n_in_min, int n_in_max, int n_out);
+oct_status oct_shape_check_io(oct_ctx *ctx, const oct_node *node, int n_in_min,
+                              int n_in_max, int n_out);
 
 /* Checks that `out` has the type of `in` and that the type is a plain
  * fixed-size one data movement can copy; returns its element size. */

@@ -16,16 +16,16 @@ static oct_status slice_prepare(oct_ctx *ctx, oct_node *node) {
   if (st) return st;
   int64_t begin[OCT_MAX_RANK], size[OCT_MAX_RANK];
   int32_t nb = 0, ns = 0;
-  st = oct_shape_read_ints(ctx, node, oct_input(ctx, node, 1), "begin", 1, begin,
-                           OCT_MAX_RANK, &nb);
+  st = oct_shape_read_ints(ctx, node, oct_input(ctx, node, 1), "begin", 1,
+                           begin, OCT_MAX_RANK, &nb);
   if (!st)
-    st = oct_shape_read_ints(ctx, node, oct_input(ctx, node, 2), "size", 1, size,
-                             OCT_MAX_RANK, &ns);
+    st = oct_shape_read_ints(ctx, node, oct_input(ctx, node, 2), "size", 1,
+                             size, OCT_MAX_RANK, &ns);
   if (st) return st;
   if (nb != in->rank || ns != in->rank)
     return oct_fail(ctx, node, OCT_ERR_SHAPE,
-                    "begin and size have %d and %d entries for rank %d", (int)nb,
-                    (int)ns, (int)in->rank);
+                    "begin and size have %d and %d entries for rank %d",
+                    (int)nb, (int)ns, (int)in->rank);
   int32_t starts[OCT_MAX_RANK], counts[OCT_MAX_RANK], steps[OCT_MAX_RANK];
   for (int32_t a = 0; a < in->rank; a++) {
     const int64_t dim = in->dims[a];
@@ -46,4 +46,5 @@ static oct_status slice_prepare(oct_ctx *ctx, oct_node *node) {
   return oct_shape_set_strided(ctx, node, &p);
 }
 
-const oct_op oct_op_slice = {OCT_OP_SLICE, slice_prepare, oct_shape_eval_strided};
+const oct_op oct_op_slice = {OCT_OP_SLICE, slice_prepare,
+                             oct_shape_eval_strided};

@@ -17,8 +17,9 @@ static oct_status squeeze_prepare(oct_ctx *ctx, oct_node *node) {
     st = oct_shape_axis(ctx, node, o->dims[i], in->rank, "squeeze axis", &a);
     if (st) return st;
     if (in->dims[a] != 1)
-      return oct_fail(ctx, node, OCT_ERR_SHAPE, "squeeze axis %d has size %d, not 1",
-                      (int)a, (int)in->dims[a]);
+      return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                      "squeeze axis %d has size %d, not 1", (int)a,
+                      (int)in->dims[a]);
     drop |= 1u << a;
   }
   if (o->count == 0)

@@ -31,8 +31,8 @@ static oct_status transpose_prepare(oct_ctx *ctx, oct_node *node) {
   uint32_t seen = 0;
   for (int32_t i = 0; i < n; i++) {
     if (vals[i] < 0 || vals[i] >= n || (seen & (1u << vals[i])))
-      return oct_fail(ctx, node, OCT_ERR_SHAPE, "perm is not a permutation of 0..%d",
-                      (int)n - 1);
+      return oct_fail(ctx, node, OCT_ERR_SHAPE,
+                      "perm is not a permutation of 0..%d", (int)n - 1);
     seen |= 1u << vals[i];
     perm[i] = (int32_t)vals[i];
     dims[i] = in->dims[perm[i]];

@@ -118,6 +118,10 @@ int oct_fb_string_field(const oct_fb_table *t, int field, const char **out,
   /* The terminating NUL must be inside the buffer too. */
   if ((uint64_t)v.data + v.len >= v.size || v.buf[v.data + v.len] != 0)
     return 0;
+  /* octet hands names out as C strings; an interior NUL would silently
+   * shorten one (and means the length field is wrong), so it is an error. */
+  for (uint32_t i = 0; i < v.len; i++)
+    if (v.buf[v.data + i] == 0) return 0;
   *out = (const char *)(v.buf + v.data);
   if (len) *len = v.len;
   return 1;

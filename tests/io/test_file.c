@@ -172,7 +172,7 @@ static void test_write(void) {
 /* A real ENOSPC: a 64 KiB tmpfs, mounted for the test (root only). The
  * checks run in a child so that the mount is removed whatever happens. */
 static int full_disk_child(const char *dir) {
-  char path[128];
+  char path[256];
   snprintf(path, sizeof path, "%s/model.bin", dir);
   static uint8_t old[24 * 1024], big[56 * 1024];
   memset(old, 1, sizeof old);
@@ -233,7 +233,9 @@ static void test_labels(void) {
   snprintf(path, sizeof path, "%s/labels.txt", g_dir);
   oct_labels l;
   oct_error err;
-  static const char text[] = "\xEF\xBB\xBF" "background\ngoldfish\r\n\ntench \r\nlast";
+  static const char text[] =
+      "\xEF\xBB\xBF"
+      "background\ngoldfish\r\n\ntench \r\nlast";
   put_file(path, text, sizeof text - 1);
   CHECK(oct_labels_read(path, &l, &err) == OCT_OK);
   CHECK(l.count == 5);

@@ -41,8 +41,7 @@ static size_t count_diff(const uint8_t *a, const uint8_t *b, size_t n) {
  * Returns the number of differing bytes, or -1 when there is no reference. */
 static long compare_ref(const oct_image *img, const char *stem, int size) {
   char path[2048];
-  snprintf(path, sizeof path, "%s/refs/images_%d/%s.npy", g_models, size,
-           stem);
+  snprintf(path, sizeof path, "%s/refs/images_%d/%s.npy", g_models, size, stem);
   if (!exists(path)) return -1;
   oct_npy_array ref;
   oct_error err;
@@ -100,7 +99,7 @@ static void damage(const char *path, const uint8_t *data, size_t n) {
 
 static void check_image(const char *dir, const char *file) {
   char path[2048];
-  snprintf(path, sizeof path, "%s/%s/%s", g_models, dir, file);
+  snprintf(path, sizeof path, "%.1000s/%.200s/%.255s", g_models, dir, file);
   oct_image img, grey;
   oct_error err;
   if (oct_image_decode_file(path, 3, &img, &err) != OCT_OK) {
@@ -108,7 +107,7 @@ static void check_image(const char *dir, const char *file) {
     return;
   }
   char stem[256];
-  snprintf(stem, sizeof stem, "%s", file);
+  snprintf(stem, sizeof stem, "%.255s", file);
   *strrchr(stem, '.') = '\0';
   long d224 = compare_ref(&img, stem, 224), d128 = compare_ref(&img, stem, 128);
   printf("  %-40s %5dx%-5d", file, img.width, img.height);
@@ -139,7 +138,9 @@ static void check_image(const char *dir, const char *file) {
   }
 }
 
-static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+static int by_name(const void *a, const void *b) {
+  return strcmp(a, b);
+}
 
 static void check_dir(const char *dir, const char *const *exts) {
   char path[2048];

@@ -112,8 +112,8 @@ static void test_bmp_variants(void) {
                               (const uint8_t(*)[3])pal, npal, idx, rgb);
           oct_image img;
           oct_error err;
-          oct_status s = oct_image_decode_memory(g_buf, n, "t.bmp", 3, &img,
-                                                 &err);
+          oct_status s =
+              oct_image_decode_memory(g_buf, n, "t.bmp", 3, &img, &err);
           CHECK_MSG(s == OCT_OK, "w=%d bpp=%d: %s", w, bpp, err.message);
           if (s != OCT_OK) continue;
           CHECK_EQ_INT(img.width, w);
@@ -144,18 +144,35 @@ static void expect_fail(const uint8_t *buf, size_t n, oct_status want,
   err.message[0] = 0;
   oct_status s = oct_image_decode_memory(buf, n, "bad.img", 3, &img, &err);
   CHECK_MSG(s != OCT_OK, "%s: accepted", what);
-  if (want != OCT_OK) CHECK_MSG(s == want, "%s: status %d: %s", what, s,
-                                err.message);
+  if (want != OCT_OK)
+    CHECK_MSG(s == want, "%s: status %d: %s", what, s, err.message);
   CHECK_MSG(img.pixels == NULL && img.width == 0, "%s: out not cleared", what);
-  CHECK_MSG(strstr(err.message, "bad.img") != NULL, "%s: no name in '%s'",
-            what, err.message);
+  CHECK_MSG(strstr(err.message, "bad.img") != NULL, "%s: no name in '%s'", what,
+            err.message);
   if (needle)
-    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: '%s' lacks '%s'",
-              what, err.message, needle);
+    CHECK_MSG(strstr(err.message, needle) != NULL, "%s: '%s' lacks '%s'", what,
+              err.message, needle);
+}
+
+/* Random damage, mostly to the first `head` bytes and with random cuts:
+ * must never crash or read out of bounds (the sanitizer build checks). */
+static void fuzz(const uint8_t *file, size_t n, size_t head, int iters) {
+  uint8_t *d = malloc(n);
+  for (int t = 0; t < iters; t++) {
+    memcpy(d, file, n);
+    size_t len = t % 4 == 0 ? rnd() % (n + 1) : n;
+    for (int f = 0; f < 1 + t % 3; f++)
+      d[rnd() % (t % 2 ? head : n)] = (uint8_t)rnd();
+    oct_image img;
+    oct_error err;
+    if (oct_image_decode_memory(d, len, "fuzz", 3, &img, &err) == OCT_OK)
+      oct_image_free(&img);
+  }
+  free(d);
 }
 
 static void test_bmp_bad(void) {
-  uint8_t rgb[4 * 3 * 3] = {0}, idx[12] = {0};
+  uint8_t rgb[5 * 3 * 3] = {0}, idx[5 * 3] = {0};
   uint8_t pal[256][3] = {{0}};
   size_t n = make_bmp(g_buf, 4, 3, 24, 0, 40, NULL, 0, idx, rgb);
   static uint8_t b[4096];
@@ -164,11 +181,11 @@ static void test_bmp_bad(void) {
     memcpy(b, g_buf, k);
     expect_fail(b, k, OCT_OK, NULL, "bmp prefix");
   }
-#define MUTATE(off, val32, status, needle, what)                            \
-  do {                                                                      \
-    memcpy(b, g_buf, n);                                                    \
-    put32(b + (off), (val32));                                              \
-    expect_fail(b, n, status, needle, what);                                \
+#define MUTATE(off, val32, status, needle, what) \
+  do {                                           \
+    memcpy(b, g_buf, n);                         \
+    put32(b + (off), (val32));                   \
+    expect_fail(b, n, status, needle, what);     \
   } while (0)
   MUTATE(30, 1, OCT_ERR_UNSUPPORTED, "RLE", "rle8");
   MUTATE(30, 2, OCT_ERR_UNSUPPORTED, "RLE", "rle4");
@@ -212,7 +229,20 @@ static void test_bmp_bad(void) {
   /* Bitfields with other masks. */
   n = make_bmp(g_buf, 4, 3, 32, 3, 124, NULL, 0, idx, rgb);
   MUTATE(14 + 40, 0xFF000000u, OCT_ERR_UNSUPPORTED, "masks", "RGBA masks");
+  /* Header sizes between the known ones, with masks and palettes. */
+  n = make_bmp(g_buf, 4, 3, 32, 3, 40, NULL, 0, idx, rgb);
+  memcpy(b, g_buf, n);
+  put32(b + 14, 44); /* masks now straddle the header's end: still read */
+  CHECK(oct_image_decode_memory(b, n, "h44.bmp", 3, &img, &err) == OCT_OK);
+  CHECK(img.pixels && memcmp(img.pixels, rgb, 36) == 0);
+  oct_image_free(&img);
+  expect_fail(g_buf, 14 + 40 + 4, OCT_ERR_INVALID_ARG, "masks", "cut masks");
 #undef MUTATE
+  fuzz(g_buf, n, 70, 20000);
+  n = make_bmp(g_buf, 5, 3, 8, 0, 40, (const uint8_t(*)[3])pal, 256, idx, rgb);
+  fuzz(g_buf, n, 60, 20000);
+  n = make_bmp(g_buf, 5, -3, 4, 0, 124, (const uint8_t(*)[3])pal, 16, idx, rgb);
+  fuzz(g_buf, n, 140, 20000);
 }
 
 /* ---- PNG ---- */
@@ -231,7 +261,9 @@ static void mem_write(png_structp png, png_bytep d, size_t n) {
   memcpy(m->p + m->n, d, n);
   m->n += n;
 }
-static void mem_flush(png_structp png) { (void)png; }
+static void mem_flush(png_structp png) {
+  (void)png;
+}
 
 /* Samples are given unpacked (one uint16 each, 0..2^depth-1), rows first. */
 static void make_png(membuf *m, int w, int h, int depth, int type,
@@ -278,14 +310,16 @@ static void make_png(membuf *m, int w, int h, int depth, int type,
 }
 
 static void test_png_variants(void) {
-  static const struct { int type, depth, nsamp; } kinds[] = {
-      {PNG_COLOR_TYPE_GRAY, 1, 1},       {PNG_COLOR_TYPE_GRAY, 2, 1},
-      {PNG_COLOR_TYPE_GRAY, 4, 1},       {PNG_COLOR_TYPE_GRAY, 8, 1},
-      {PNG_COLOR_TYPE_GRAY, 16, 1},      {PNG_COLOR_TYPE_GRAY_ALPHA, 8, 2},
+  static const struct {
+    int type, depth, nsamp;
+  } kinds[] = {
+      {PNG_COLOR_TYPE_GRAY, 1, 1},        {PNG_COLOR_TYPE_GRAY, 2, 1},
+      {PNG_COLOR_TYPE_GRAY, 4, 1},        {PNG_COLOR_TYPE_GRAY, 8, 1},
+      {PNG_COLOR_TYPE_GRAY, 16, 1},       {PNG_COLOR_TYPE_GRAY_ALPHA, 8, 2},
       {PNG_COLOR_TYPE_GRAY_ALPHA, 16, 2}, {PNG_COLOR_TYPE_RGB, 8, 3},
-      {PNG_COLOR_TYPE_RGB, 16, 3},       {PNG_COLOR_TYPE_RGB_ALPHA, 8, 4},
-      {PNG_COLOR_TYPE_RGB_ALPHA, 16, 4}, {PNG_COLOR_TYPE_PALETTE, 1, 1},
-      {PNG_COLOR_TYPE_PALETTE, 2, 1},    {PNG_COLOR_TYPE_PALETTE, 4, 1},
+      {PNG_COLOR_TYPE_RGB, 16, 3},        {PNG_COLOR_TYPE_RGB_ALPHA, 8, 4},
+      {PNG_COLOR_TYPE_RGB_ALPHA, 16, 4},  {PNG_COLOR_TYPE_PALETTE, 1, 1},
+      {PNG_COLOR_TYPE_PALETTE, 2, 1},     {PNG_COLOR_TYPE_PALETTE, 4, 1},
       {PNG_COLOR_TYPE_PALETTE, 8, 1},
   };
   enum { W = 11, H = 9 };
@@ -318,7 +352,7 @@ static void test_png_variants(void) {
           int colour = ns >= 3;
           for (int k = 0; k < 3; k++) {
             unsigned v = s[colour ? k : 0];
-            o[k] = (uint8_t)(depth == 16 ? v >> 8
+            o[k] = (uint8_t)(depth == 16  ? v >> 8
                              : depth == 8 ? v
                                           : v * 255 / maxv);
           }
@@ -354,6 +388,7 @@ static void test_png_variants(void) {
       CHECK(strstr(err.message, "crc.png") != NULL);
     }
   }
+  fuzz(m.p, m.n, 60, 3000);
   /* Over the size limit, and too large for its bytes. */
   samp[0] = 0;
   make_png(&m, 1, 1, 8, PNG_COLOR_TYPE_GRAY, 0, samp, 1, NULL, 0, NULL, 0);
@@ -384,8 +419,8 @@ static size_t make_jpeg(unsigned char **out, int w, int h, int comps,
   jpeg_set_quality(&ci, 95, TRUE);
   jpeg_start_compress(&ci, TRUE);
   while (ci.next_scanline < ci.image_height) {
-    JSAMPROW row = (JSAMPROW)px + (size_t)ci.next_scanline * (size_t)w *
-                                      (size_t)comps;
+    JSAMPROW row =
+        (JSAMPROW)px + (size_t)ci.next_scanline * (size_t)w * (size_t)comps;
     jpeg_write_scanlines(&ci, &row, 1);
   }
   jpeg_finish_compress(&ci);
@@ -402,10 +437,11 @@ static void test_jpeg(void) {
         px[(y * W + x) * 4 + k] = (uint8_t)(x * 2 + y * 2 + k * 30);
   for (int comps = 1; comps <= 3; comps += 2) {
     static uint8_t src[W * H * 3];
-    for (int i = 0; i < W * H * comps; i++) src[i] = px[i / comps * 4 + i % comps];
+    for (int i = 0; i < W * H * comps; i++)
+      src[i] = px[i / comps * 4 + i % comps];
     unsigned char *j;
-    size_t n = make_jpeg(&j, W, H, comps, comps == 1 ? JCS_GRAYSCALE : JCS_RGB,
-                         src);
+    size_t n =
+        make_jpeg(&j, W, H, comps, comps == 1 ? JCS_GRAYSCALE : JCS_RGB, src);
     oct_image img;
     oct_error err;
     oct_status s = oct_image_decode_memory(j, n, "t.jpg", comps, &img, &err);
@@ -456,11 +492,11 @@ static void test_convert(void) {
   /* PIL 9.4 Image.convert("L") of these colours (not the rounded-down
    * per-mille formula, which gives 149, 1, 140 and 127 for four of them). */
   static const uint8_t rgb[12][3] = {
-      {255, 0, 0},   {0, 255, 0},    {0, 0, 255},   {255, 255, 255},
-      {1, 2, 3},     {100, 150, 200}, {37, 201, 99}, {250, 3, 128},
-      {13, 13, 13},  {200, 100, 50}, {7, 250, 250}, {128, 128, 127}};
-  static const uint8_t pil_l[12] = {76, 150, 29, 255, 2, 141,
-                                    140, 91, 13, 124, 177, 128};
+      {255, 0, 0},  {0, 255, 0},     {0, 0, 255},   {255, 255, 255},
+      {1, 2, 3},    {100, 150, 200}, {37, 201, 99}, {250, 3, 128},
+      {13, 13, 13}, {200, 100, 50},  {7, 250, 250}, {128, 128, 127}};
+  static const uint8_t pil_l[12] = {76,  150, 29, 255, 2,   141,
+                                    140, 91,  13, 124, 177, 128};
   oct_image img = {12, 1, 3, malloc(36)};
   memcpy(img.pixels, rgb, 36);
   oct_error err;

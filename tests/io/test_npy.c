@@ -114,16 +114,36 @@ static void test_numpy_headers(void) {
     const char *dict;
     size_t total;
   } cases[] = {
-      {OCT_NPY_FLOAT32, 0, {0}, "{'descr': '<f4', 'fortran_order': False, "
-       "'shape': (), }", 128},
-      {OCT_NPY_UINT8, 1, {3}, "{'descr': '|u1', 'fortran_order': False, "
-       "'shape': (3,), }", 128},
-      {OCT_NPY_FLOAT16, 2, {2, 3}, "{'descr': '<f2', 'fortran_order': False, "
-       "'shape': (2, 3), }", 128},
-      {OCT_NPY_BOOL, 2, {0, 5}, "{'descr': '|b1', 'fortran_order': False, "
-       "'shape': (0, 5), }", 128},
-      {OCT_NPY_UINT64, 8, {1, 1, 1, 1, 1, 1, 1, 1}, "{'descr': '<u8', "
-       "'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1), }", 128},
+      {OCT_NPY_FLOAT32,
+       0,
+       {0},
+       "{'descr': '<f4', 'fortran_order': False, "
+       "'shape': (), }",
+       128},
+      {OCT_NPY_UINT8,
+       1,
+       {3},
+       "{'descr': '|u1', 'fortran_order': False, "
+       "'shape': (3,), }",
+       128},
+      {OCT_NPY_FLOAT16,
+       2,
+       {2, 3},
+       "{'descr': '<f2', 'fortran_order': False, "
+       "'shape': (2, 3), }",
+       128},
+      {OCT_NPY_BOOL,
+       2,
+       {0, 5},
+       "{'descr': '|b1', 'fortran_order': False, "
+       "'shape': (0, 5), }",
+       128},
+      {OCT_NPY_UINT64,
+       8,
+       {1, 1, 1, 1, 1, 1, 1, 1},
+       "{'descr': '<u8', "
+       "'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1), }",
+       128},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     char want[512], got[OCT_NPY_HEADER_MAX];
@@ -202,18 +222,20 @@ static void test_handwritten(void) {
     int64_t d0, d1;
     oct_npy_dtype t;
   } ok[] = {
-      {1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", 2,
-       2, 3, OCT_NPY_FLOAT32},
+      {1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n", 2, 2,
+       3, OCT_NPY_FLOAT32},
       {2, "{'shape': (2, 3), 'descr': '<i8', 'fortran_order': False}", 2, 2, 3,
        OCT_NPY_INT64},
       {3, "{\"fortran_order\":False,\"shape\":(4,),\"descr\":\"|u1\"}  \n", 1,
        4, 0, OCT_NPY_UINT8},
-      {1, "  {  'descr' : '<u2' ,\n 'fortran_order' : False ,\t'shape' : ( 3 "
-          ", 1 , ) , }  ", 2, 3, 1, OCT_NPY_UINT16},
+      {1,
+       "  {  'descr' : '<u2' ,\n 'fortran_order' : False ,\t'shape' : ( 3 "
+       ", 1 , ) , }  ",
+       2, 3, 1, OCT_NPY_UINT16},
       {1, "{'descr': '|b1', 'fortran_order': False, 'shape': (), }", 0, 0, 0,
        OCT_NPY_BOOL},
-      {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2L, 1L), }", 2,
-       2, 1, OCT_NPY_FLOAT64},
+      {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2L, 1L), }", 2, 2,
+       1, OCT_NPY_FLOAT64},
       {2, "{'descr': '<f2', 'fortran_order': False, 'shape': (5,)}", 1, 5, 0,
        OCT_NPY_FLOAT16},
       {1, "{'descr': '<u4', 'fortran_order': False, 'shape': (1,), }", 1, 1, 0,
@@ -224,8 +246,10 @@ static void test_handwritten(void) {
        OCT_NPY_INT8}, /* byte order of a byte does not matter */
       {1, "{'descr': '|?', 'fortran_order': False, 'shape': (2,), }", 1, 2, 0,
        OCT_NPY_BOOL},
-      {1, "{'descr': '<i2', 'fortran_order': False, 'shape': (0, 4611686018427"
-          "387904, 4611686018427387904), }", 3, 0, 4611686018427387904LL,
+      {1,
+       "{'descr': '<i2', 'fortran_order': False, 'shape': (0, 4611686018427"
+       "387904, 4611686018427387904), }",
+       3, 0, 4611686018427387904LL,
        OCT_NPY_INT16}, /* zero elements, however large the rest */
   };
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
@@ -322,8 +346,7 @@ static void test_malformed(void) {
       NULL);
   bad(1, 0, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,)}",
       4, UNS, "structured");
-  bad(1, 0,
-      "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3)}", 24, UNS,
+  bad(1, 0, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3)}", 24, UNS,
       "Fortran order");
   /* Shapes. */
   bad(1, 0, F4("(-1,)"), 0, INV, "negative");
@@ -345,10 +368,14 @@ static void test_malformed(void) {
   bad(1, 0, "{'descr': '<f4', 'shape': (1,)}", 4, INV, "missing key 'fortran");
   bad(1, 0, "{'fortran_order': False, 'shape': (1,)}", 4, INV, "'descr'");
   bad(1, 0, "{'descr': '<f4', 'fortran_order': False}", 4, INV, "'shape'");
-  bad(1, 0, "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, "
-            "'shape': (1,)}", 4, INV, "twice");
-  bad(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), "
-            "'extra': 1}", 4, INV, "unknown key 'extra'");
+  bad(1, 0,
+      "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, "
+      "'shape': (1,)}",
+      4, INV, "twice");
+  bad(1, 0,
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), "
+      "'extra': 1}",
+      4, INV, "unknown key 'extra'");
   bad(1, 0, "{'descr': '<f4', 'fortran_order': false, 'shape': (1,)}", 4, INV,
       "True or False");
   bad(1, 0, "{'descr': '<f4', 'fortran_order': Falsey, 'shape': (1,)}", 4, INV,
@@ -361,14 +388,14 @@ static void test_malformed(void) {
       NULL);
   bad(1, 0, "{'descr' '<f4', 'fortran_order': False, 'shape': (1,)}", 4, INV,
       "':'");
-  bad(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} x", 4,
-      INV, "after the closing");
+  bad(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} x", 4, INV,
+      "after the closing");
   bad(1, 0, "{descr: '<f4', 'fortran_order': False, 'shape': (1,)}", 4, INV,
       "quoted");
-  bad(1, 0, "{'de\\scr': '<f4', 'fortran_order': False, 'shape': (1,)}", 4,
-      INV, NULL);
-  bad(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,),,}", 4,
-      INV, NULL);
+  bad(1, 0, "{'de\\scr': '<f4', 'fortran_order': False, 'shape': (1,)}", 4, INV,
+      NULL);
+  bad(1, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,),,}", 4, INV,
+      NULL);
 
   /* Magic and lengths, by hand. */
   oct_npy_header h;

@@ -30,8 +30,12 @@ void oct_hard_swish_f32_ref(size_t n, const float *in, float *out) {
   }
 }
 
-float oct_logistic_f(float x) { return 1.0f / (1.0f + expf(-x)); }
-float oct_tanh_f(float x) { return tanhf(x); }
+float oct_logistic_f(float x) {
+  return 1.0f / (1.0f + expf(-x));
+}
+float oct_tanh_f(float x) {
+  return tanhf(x);
+}
 
 void oct_logistic_f32_ref(size_t n, const float *in, float *out) {
   for (size_t i = 0; i < n; i++) out[i] = oct_logistic_f(in[i]);
@@ -44,12 +48,13 @@ void oct_tanh_f32_ref(size_t n, const float *in, float *out) {
 /* ---- RELU / RELU6 ---- */
 
 static inline int32_t relu_quant(const oct_relu_quant_params *p, int32_t x) {
-  const int32_t y = p->out_offset + oct_mbqm(x - p->in_offset, p->mult, p->shift);
+  const int32_t y =
+      p->out_offset + oct_mbqm(x - p->in_offset, p->mult, p->shift);
   return oct_clamp_i32(y, p->act_min, p->act_max);
 }
 
-void oct_relu_s8_ref(const oct_relu_quant_params *p, size_t n,
-                     const int8_t *in, int8_t *out) {
+void oct_relu_s8_ref(const oct_relu_quant_params *p, size_t n, const int8_t *in,
+                     int8_t *out) {
   for (size_t i = 0; i < n; i++) out[i] = (int8_t)relu_quant(p, in[i]);
 }
 
@@ -115,10 +120,12 @@ static inline int32_t hard_swish_quant(const oct_hard_swish_params *p,
   int16_t reluish = hires;
   /* Saturate on the last bit of left shift only, so that saturation never
    * loses precision the multiply below would have kept. */
-  if (p->reluish_shift > 0) reluish = sat_shl16_any(reluish, p->reluish_shift - 1);
+  if (p->reluish_shift > 0)
+    reluish = sat_shl16_any(reluish, p->reluish_shift - 1);
   reluish = oct_fx_srdhm16(reluish, p->reluish_mult);
   if (p->reluish_shift > 0) reluish = sat_shl16_any(reluish, 1);
-  if (p->reluish_shift < 0) reluish = oct_fx_rdivpot16(reluish, -p->reluish_shift);
+  if (p->reluish_shift < 0)
+    reluish = oct_fx_rdivpot16(reluish, -p->reluish_shift);
   /* [-1, 1] -> [0, 1] */
   reluish = (int16_t)(((int32_t)reluish + (1 << 15)) >> 1);
   const int16_t pre = sdhm16(reluish, preshift_out);
@@ -155,9 +162,12 @@ void oct_lut8_populate(float (*f)(float), float in_scale, int32_t in_zp,
     /* Clamped in float: TFLite truncates to int32 first, which is only
      * defined while r fits. */
     int32_t y;
-    if (!(r >= (float)lo)) y = lo; /* also NaN */
-    else if (r >= (float)hi + 1.0f) y = hi;
-    else y = oct_clamp_i32((int32_t)r, lo, hi);
+    if (!(r >= (float)lo))
+      y = lo; /* also NaN */
+    else if (r >= (float)hi + 1.0f)
+      y = hi;
+    else
+      y = oct_clamp_i32((int32_t)r, lo, hi);
     table[(uint8_t)(q & 0xff)] = (uint8_t)(y & 0xff);
   }
 }
@@ -173,32 +183,30 @@ void oct_lut8_ref(const uint8_t table[256], size_t n, const uint8_t *in,
  * with its own rounding (some entries are nudged by one against a plain
  * rounding of the formula), so it is data, not recomputed. */
 static const uint16_t k_sigmoid_q16[256] = {
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841,
-    39498, 40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102,
-    45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464,
-    50942, 51409, 51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755,
-    55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433, 57724, 58007,
-    58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
-    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036,
-    62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968,
-    64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450, 64494,
-    64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
-    64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
-    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234,
-    65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337,
-    65345, 65352, 65360, 65367, 65374, 65381, 65387, 65393, 65399, 65404,
-    65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479,
-    65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
-    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511,
-    65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520,
-    65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525, 65525,
-    65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
-    65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531,
-    65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534,
-    65534, 65534, 65534, 65534, 65534, 65535};
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
+    40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
+    46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865,
+    52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174,
+    56503, 56823, 57133, 57433, 57724, 58007, 58280, 58544, 58800, 59048, 59288,
+    59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110, 61279, 61441,
+    61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886,
+    62990, 63090, 63186, 63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835,
+    63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450,
+    64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
+    64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097,
+    65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360,
+    65367, 65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425,
+    65429, 65433, 65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465,
+    65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
+    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508,
+    65509, 65510, 65511, 65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518,
+    65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525,
+    65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
+    65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531,
+    65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533,
+    65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65535};
 
 /* (x * mult + round) >> shift, wrapping like TFLite's int32 arithmetic. */
 static inline int32_t rescale_input(int16_t x, int32_t mult, int32_t shift) {

@@ -35,8 +35,8 @@ typedef struct oct_relu_quant_params {
   int32_t act_min, act_max;
 } oct_relu_quant_params;
 
-void oct_relu_s8_ref(const oct_relu_quant_params *p, size_t n,
-                     const int8_t *in, int8_t *out);
+void oct_relu_s8_ref(const oct_relu_quant_params *p, size_t n, const int8_t *in,
+                     int8_t *out);
 void oct_relu_u8_ref(const oct_relu_quant_params *p, size_t n,
                      const uint8_t *in, uint8_t *out);
 void oct_relu_s16_ref(const oct_relu_quant_params *p, size_t n,
@@ -79,7 +79,8 @@ void oct_hard_swish_u8_ref(const oct_hard_swish_params *p, size_t n,
 /* ---- 8-bit lookup tables ----
  * The table is indexed by the input byte (int8 values by their two's
  * complement bit pattern) and holds output bytes. TFLite fills it at
- * prepare in float: q_out = clamp(round(f(s_in * (q - zp_in)) / s_out) + zp_out). */
+ * prepare in float: q_out = clamp(round(f(s_in * (q - zp_in)) / s_out) +
+ * zp_out). */
 void oct_lut8_populate(float (*f)(float), float in_scale, int32_t in_zp,
                        float out_scale, int32_t out_zp, int is_signed,
                        uint8_t table[256]);

@@ -77,22 +77,22 @@ static inline float clamp_f32(float v, float lo, float hi) {
 
 /* The broadcast walk, written once: EXPR computes one output element from
  * x1, x2 (and the params p). */
-#define OCT_DEFINE_BINARY(name, P, T, TO, EXPR)                              \
-  void name(const P *p, const oct_bcast_shape *b, const T *in1,              \
-            const T *in2, TO *out) {                                         \
-    oct_bcast_iter it;                                                       \
-    if (!oct_bcast_begin(b, &it)) return;                                    \
-    const int64_t n = b->dims[b->rank - 1];                                  \
-    const int64_t s1 = b->stride1[b->rank - 1];                              \
-    const int64_t s2 = b->stride2[b->rank - 1];                              \
-    do {                                                                     \
-      const T *r1 = in1 + it.off1, *r2 = in2 + it.off2;                      \
-      TO *ro = out + it.offo;                                                \
-      for (int64_t i = 0; i < n; i++) {                                      \
-        const T x1 = r1[i * s1], x2 = r2[i * s2];                            \
-        ro[i] = (TO)(EXPR);                                                  \
-      }                                                                      \
-    } while (oct_bcast_next(b, &it));                                        \
+#define OCT_DEFINE_BINARY(name, P, T, TO, EXPR)                               \
+  void name(const P *p, const oct_bcast_shape *b, const T *in1, const T *in2, \
+            TO *out) {                                                        \
+    oct_bcast_iter it;                                                        \
+    if (!oct_bcast_begin(b, &it)) return;                                     \
+    const int64_t n = b->dims[b->rank - 1];                                   \
+    const int64_t s1 = b->stride1[b->rank - 1];                               \
+    const int64_t s2 = b->stride2[b->rank - 1];                               \
+    do {                                                                      \
+      const T *r1 = in1 + it.off1, *r2 = in2 + it.off2;                       \
+      TO *ro = out + it.offo;                                                 \
+      for (int64_t i = 0; i < n; i++) {                                       \
+        const T x1 = r1[i * s1], x2 = r2[i * s2];                             \
+        ro[i] = (TO)(EXPR);                                                   \
+      }                                                                       \
+    } while (oct_bcast_next(b, &it));                                         \
   }
 
 /* ---- float32 / int32 ---- */
@@ -102,7 +102,7 @@ OCT_DEFINE_BINARY(oct_add_f32_ref, oct_arith_f32_params, float, float,
 OCT_DEFINE_BINARY(oct_sub_f32_ref, oct_arith_f32_params, float, float,
                   clamp_f32(x1 - x2, p->act_min, p->act_max))
 OCT_DEFINE_BINARY(oct_mul_f32_ref, oct_arith_f32_params, float, float,
-                  clamp_f32(x1 * x2, p->act_min, p->act_max))
+                  clamp_f32(x1 *x2, p->act_min, p->act_max))
 
 OCT_DEFINE_BINARY(oct_add_s32_ref, oct_arith_s32_params, int32_t, int32_t,
                   oct_clamp_i32(s32_from_bits((uint32_t)x1 + (uint32_t)x2),
@@ -111,31 +111,37 @@ OCT_DEFINE_BINARY(oct_sub_s32_ref, oct_arith_s32_params, int32_t, int32_t,
                   oct_clamp_i32(s32_from_bits((uint32_t)x1 - (uint32_t)x2),
                                 p->act_min, p->act_max))
 OCT_DEFINE_BINARY(oct_mul_s32_ref, oct_arith_s32_params, int32_t, int32_t,
-                  oct_clamp_i32(s32_from_bits((uint32_t)x1 * (uint32_t)x2),
+                  oct_clamp_i32(s32_from_bits((uint32_t)x1 *(uint32_t)x2),
                                 p->act_min, p->act_max))
 
 /* ---- quantized ADD/SUB (general rescaling) ---- */
 
 static inline int32_t add_quant(const oct_add_quant_params *p, int32_t x1,
-                                int32_t x2) {
+                                int32_t x2, int subtract) {
   /* Zero points were checked to lie in the type's range, so the shifted
    * values stay below 2^31 (65535 << 15 at most). */
   const int32_t a = oct_mbqm_smaller_than_one(
       (x1 + p->in1_offset) * (1 << p->left_shift), p->in1_mult, p->in1_shift);
   const int32_t c = oct_mbqm_smaller_than_one(
       (x2 + p->in2_offset) * (1 << p->left_shift), p->in2_mult, p->in2_shift);
-  const int32_t y =
-      oct_mbqm_smaller_than_one(a + c, p->out_mult, p->out_shift) +
-      p->out_offset;
+  const int32_t y = oct_mbqm_smaller_than_one(subtract ? a - c : a + c,
+                                              p->out_mult, p->out_shift) +
+                    p->out_offset;
   return oct_clamp_i32(y, p->act_min, p->act_max);
 }
 
 OCT_DEFINE_BINARY(oct_add_s8_ref, oct_add_quant_params, int8_t, int8_t,
-                  add_quant(p, x1, x2))
+                  add_quant(p, x1, x2, 0))
 OCT_DEFINE_BINARY(oct_add_u8_ref, oct_add_quant_params, uint8_t, uint8_t,
-                  add_quant(p, x1, x2))
+                  add_quant(p, x1, x2, 0))
 OCT_DEFINE_BINARY(oct_add_s16_ref, oct_add_quant_params, int16_t, int16_t,
-                  add_quant(p, x1, x2))
+                  add_quant(p, x1, x2, 0))
+OCT_DEFINE_BINARY(oct_sub_s8_ref, oct_add_quant_params, int8_t, int8_t,
+                  add_quant(p, x1, x2, 1))
+OCT_DEFINE_BINARY(oct_sub_u8_ref, oct_add_quant_params, uint8_t, uint8_t,
+                  add_quant(p, x1, x2, 1))
+OCT_DEFINE_BINARY(oct_sub_s16_ref, oct_add_quant_params, int16_t, int16_t,
+                  add_quant(p, x1, x2, 1))
 
 /* ---- int16 ADD/SUB on power-of-two scales ---- */
 
@@ -152,8 +158,8 @@ static inline int32_t add_pot_s16(const oct_add_pot_s16_params *p, int32_t x1,
   return oct_clamp_i32(y, p->act_min, p->act_max);
 }
 
-OCT_DEFINE_BINARY(oct_add_pot_s16_ref, oct_add_pot_s16_params, int16_t,
-                  int16_t, add_pot_s16(p, x1, x2))
+OCT_DEFINE_BINARY(oct_add_pot_s16_ref, oct_add_pot_s16_params, int16_t, int16_t,
+                  add_pot_s16(p, x1, x2))
 
 /* ---- quantized MUL ---- */
 
@@ -179,18 +185,19 @@ typedef struct minmax_unused {
   int unused;
 } minmax_unused;
 
-#define OCT_DEFINE_MINMAX(T, suffix)                                         \
-  static OCT_DEFINE_BINARY(min_##suffix, minmax_unused, T, T,                \
-                           x1 < x2 ? x1 : x2)                                \
-  static OCT_DEFINE_BINARY(max_##suffix, minmax_unused, T, T,                \
-                           x1 > x2 ? x1 : x2)                                \
-  void oct_minimum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,    \
-                                  const T *in2, T *out) {                    \
-    min_##suffix(0, b, in1, in2, out);                                       \
-  }                                                                          \
-  void oct_maximum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,    \
-                                  const T *in2, T *out) {                    \
-    max_##suffix(0, b, in1, in2, out);                                       \
+#define OCT_DEFINE_MINMAX(T, suffix)                                           \
+  static OCT_DEFINE_BINARY(                                                    \
+      min_##suffix, minmax_unused, T, T,                                       \
+      x1 < x2 ? x1 : x2) static OCT_DEFINE_BINARY(max_##suffix, minmax_unused, \
+                                                  T, T,                        \
+                                                  x1 > x2 ? x1 : x2) void      \
+      oct_minimum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,       \
+                                 const T *in2, T *out) {                       \
+    min_##suffix(0, b, in1, in2, out);                                         \
+  }                                                                            \
+  void oct_maximum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,      \
+                                  const T *in2, T *out) {                      \
+    max_##suffix(0, b, in1, in2, out);                                         \
   }
 
 OCT_DEFINE_MINMAX(float, f32)

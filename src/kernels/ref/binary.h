@@ -41,7 +41,8 @@ typedef struct oct_bcast_iter {
 } oct_bcast_iter;
 
 /* Starts at the first row; returns 0 when the output is empty. */
-static inline int oct_bcast_begin(const oct_bcast_shape *b, oct_bcast_iter *it) {
+static inline int oct_bcast_begin(const oct_bcast_shape *b,
+                                  oct_bcast_iter *it) {
   int64_t rows = 1;
   for (int d = 0; d + 1 < b->rank; d++) {
     it->idx[d] = 0;
@@ -93,13 +94,14 @@ void oct_mul_s32_ref(const oct_arith_s32_params *p, const oct_bcast_shape *b,
 
 /* ---- quantized ADD/SUB, TFLite's general rescaling path ----
  * Both inputs are brought to a common scale with `left_shift` bits of
- * headroom (20 for 8-bit, 15 for int16), summed, and requantized:
- *   a = mbqm_smaller_than_one((x1 + in1_offset) << left_shift, in1_mult, in1_shift)
- *   b = mbqm_smaller_than_one((x2 + in2_offset) << left_shift, in2_mult, in2_shift)
- *   y = clamp(mbqm_smaller_than_one(a + b, out_mult, out_shift) + out_offset)
- * SUB is this kernel with in2_mult negated, as TFLite's sub.cc does (the
- * rounding of a negated multiplier is not the negated rounding, so SUB must
- * not be computed as a - b). Shifts are <= 0. */
+ * headroom (20 for 8-bit, 15 for int16), combined, and requantized:
+ *   a = mbqm_smaller_than_one((x1 + in1_offset) << left_shift, in1_mult,
+ * in1_shift) b = mbqm_smaller_than_one((x2 + in2_offset) << left_shift,
+ * in2_mult, in2_shift) y = clamp(mbqm_smaller_than_one(a +- b, out_mult,
+ * out_shift) + out_offset) SUB computes a - b, as TFLite 2.9 does. (Later
+ * TFLite versions negate in2_mult and run ADD instead, which rounds ties of the
+ * doubling multiply differently: about one multiplier in 2048 gives other
+ * results.) */
 typedef struct oct_add_quant_params {
   int32_t in1_offset, in2_offset, out_offset; /* -zp1, -zp2, +zp_out */
   int32_t in1_mult, in2_mult, out_mult;
@@ -113,6 +115,12 @@ void oct_add_s8_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
 void oct_add_u8_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
                     const uint8_t *in1, const uint8_t *in2, uint8_t *out);
 void oct_add_s16_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
+                     const int16_t *in1, const int16_t *in2, int16_t *out);
+void oct_sub_s8_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
+                    const int8_t *in1, const int8_t *in2, int8_t *out);
+void oct_sub_u8_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
+                    const uint8_t *in1, const uint8_t *in2, uint8_t *out);
+void oct_sub_s16_ref(const oct_add_quant_params *p, const oct_bcast_shape *b,
                      const int16_t *in1, const int16_t *in2, int16_t *out);
 
 /* ---- int16 ADD/SUB on power-of-two scales (pot_scale_int16) ----
@@ -151,10 +159,10 @@ void oct_mul_s16_ref(const oct_mul_quant_params *p, const oct_bcast_shape *b,
 /* ---- MINIMUM / MAXIMUM on raw values (TFLite does not requantize) ----
  * Float follows TFLite's `a > b ? a : b` (and `a < b ? a : b`), so a NaN in
  * the first input yields the second. */
-#define OCT_MINMAX_DECL(T, suffix)                                           \
-  void oct_minimum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,    \
-                                  const T *in2, T *out);                     \
-  void oct_maximum_##suffix##_ref(const oct_bcast_shape *b, const T *in1,    \
+#define OCT_MINMAX_DECL(T, suffix)                                        \
+  void oct_minimum_##suffix##_ref(const oct_bcast_shape *b, const T *in1, \
+                                  const T *in2, T *out);                  \
+  void oct_maximum_##suffix##_ref(const oct_bcast_shape *b, const T *in1, \
                                   const T *in2, T *out);
 OCT_MINMAX_DECL(float, f32)
 OCT_MINMAX_DECL(int8_t, s8)

@@ -3,8 +3,8 @@
 
 /* Element offset of (b, y, x, 0) in an NHWC tensor; size_t because a
  * tensor may hold more than 2^31 int8 elements. */
-static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h,
-                          int32_t w, int32_t c) {
+static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h, int32_t w,
+                          int32_t c) {
   return (((size_t)b * (size_t)h + (size_t)y) * (size_t)w + (size_t)x) *
          (size_t)c;
 }
@@ -109,8 +109,7 @@ void oct_conv2d_u8_ref(const oct_conv_dims *d, const oct_requant *q,
             }
           }
           if (bias) acc += (uint32_t)bias[oc];
-          o[oc] =
-              (uint8_t)oct_requant_acc32(acc, q->mult[oc], q->shift[oc], q);
+          o[oc] = (uint8_t)oct_requant_acc32(acc, q->mult[oc], q->shift[oc], q);
         }
       }
 }
@@ -143,8 +142,7 @@ void oct_conv2d_s16_ref(const oct_conv_dims *d, const oct_requant *q,
             }
           }
           if (bias) acc = oct_wrap_add_i64(acc, bias[oc]);
-          o[oc] =
-              (int16_t)oct_requant_acc64(acc, q->mult[oc], q->shift[oc], q);
+          o[oc] = (int16_t)oct_requant_acc64(acc, q->mult[oc], q->shift[oc], q);
         }
       }
 }

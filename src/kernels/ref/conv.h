@@ -13,7 +13,9 @@
  *   u8:  acc = sum (w + weight_offset) * (x + input_offset) + bias (int32)
  *   s16: acc = sum w * x + bias                       (int64, 16x8)
  *   out = clamp(mbqm(acc, mult[c], shift[c]) + output_offset, act_min, act_max)
- * with mbqm the int32 or int64 MultiplyByQuantizedMultiplier.
+ * with mbqm the int32 or int64 MultiplyByQuantizedMultiplier; the int32
+ * one breaks ties of its final shift as q->rounding says (CONV_2D uses
+ * OCT_ROUND_UP, as TFLite 2.9 on x86 does; see conv_params.h).
  *
  * `scratch` is unused by the reference kernels (scratch size 0); it is in
  * the signature so that variants needing an im2col or packing buffer keep
@@ -43,7 +45,8 @@ typedef void (*oct_conv2d_s16_fn)(const oct_conv_dims *d, const oct_requant *q,
                                   const int16_t *restrict in,
                                   const int8_t *restrict w,
                                   const int64_t *restrict bias,
-                                  int16_t *restrict out, void *restrict scratch);
+                                  int16_t *restrict out,
+                                  void *restrict scratch);
 
 void oct_conv2d_f32_ref(const oct_conv_dims *d, const oct_act_f32 *a,
                         const float *restrict in, const float *restrict w,

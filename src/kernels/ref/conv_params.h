@@ -29,9 +29,9 @@ typedef struct oct_conv_dims {
   int32_t out_h, out_w, out_c;
   int32_t k_h, k_w;
   int32_t stride_h, stride_w;
-  int32_t dil_h, dil_w;     /* 1 for TRANSPOSE_CONV */
-  int32_t pad_h, pad_w;     /* leading (top, left) padding */
-  int32_t depth_mult;       /* DEPTHWISE only: out_c == in_c * depth_mult */
+  int32_t dil_h, dil_w; /* 1 for TRANSPOSE_CONV */
+  int32_t pad_h, pad_w; /* leading (top, left) padding */
+  int32_t depth_mult;   /* DEPTHWISE only: out_c == in_c * depth_mult */
 } oct_conv_dims;
 
 /* Geometry of FULLY_CONNECTED: `batch` rows of `depth` inputs each. */
@@ -45,6 +45,20 @@ typedef struct oct_fc_dims {
 typedef struct oct_act_f32 {
   float lo, hi;
 } oct_act_f32;
+
+/*
+ * How the last step of the 8-bit requantization (a rounding right shift
+ * after the doubling high multiply) breaks ties. TFLite's reference kernels
+ * (and TFLite Micro) round them away from zero. TFLite 2.9's built-in
+ * x86 kernels do so for DEPTHWISE_CONV_2D and TRANSPOSE_CONV, but run
+ * CONV_2D and FULLY_CONNECTED through ruy's GEMM, which rounds ties up
+ * (toward +infinity): -5.5 becomes -5, not -6. Measured against TFLite
+ * 2.9 native (tests/data/conv); the ops pick what TFLite does.
+ */
+typedef enum oct_rounding {
+  OCT_ROUND_AWAY = 0, /* gemmlowp RoundingDivideByPOT */
+  OCT_ROUND_UP = 1    /* ruy's x86 kernels */
+} oct_rounding;
 
 /*
  * Integer epilogue. Per-tensor quantization is broadcast to out_c entries
@@ -61,7 +75,18 @@ typedef struct oct_requant {
   int32_t act_min, act_max;
   const int32_t *mult;  /* out_c Q31 multipliers */
   const int32_t *shift; /* out_c exponents (positive = left) */
+  int32_t rounding;     /* oct_rounding; 8-bit kernels only */
 } oct_requant;
+
+/* MultiplyByQuantizedMultiplier with the final shift's ties rounded up
+ * (OCT_ROUND_UP). Equal to oct_mbqm except at negative ties. */
+static inline int32_t oct_mbqm_round_up(int32_t x, int32_t q, int shift) {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const int32_t v = oct_srdhm((int32_t)((uint32_t)x << left), q);
+  if (right == 0) return v;
+  return (int32_t)(((int64_t)v + ((int64_t)1 << (right - 1))) >> right);
+}
 
 /*
  * 8-bit accumulators are summed modulo 2^32, which is what TFLite's int32
@@ -69,11 +94,12 @@ typedef struct oct_requant {
  * without C's undefined behaviour. Valid models never wrap.
  */
 static inline int32_t oct_requant_acc32(uint32_t acc, int32_t mult,
-                                        int32_t shift,
-                                        const oct_requant *q) {
+                                        int32_t shift, const oct_requant *q) {
   /* Conversion of an out-of-range value is implementation-defined (modular
    * on every compiler octet supports), not undefined. */
-  int32_t v = oct_mbqm((int32_t)acc, mult, (int)shift);
+  int32_t v = q->rounding == OCT_ROUND_UP
+                  ? oct_mbqm_round_up((int32_t)acc, mult, (int)shift)
+                  : oct_mbqm((int32_t)acc, mult, (int)shift);
   /* v is within [-2^31, 2^31) and |offset| < 2^16: add in 64 bits. */
   int64_t o = (int64_t)v + q->output_offset;
   if (o < q->act_min) o = q->act_min;
@@ -88,8 +114,7 @@ static inline int32_t oct_requant_acc32(uint32_t acc, int32_t mult,
  * keeps hostile inputs defined without touching any valid result.
  */
 static inline int32_t oct_requant_acc64(int64_t acc, int32_t mult,
-                                        int32_t shift,
-                                        const oct_requant *q) {
+                                        int32_t shift, const oct_requant *q) {
   const int64_t lim = (int64_t)1 << 47;
   if (acc < -lim) acc = -lim;
   if (acc > lim - 1) acc = lim - 1;

@@ -1,8 +1,8 @@
 /* DEPTHWISE_CONV_2D reference kernels; arithmetic in depthwise_conv.h. */
 #include "depthwise_conv.h"
 
-static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h,
-                          int32_t w, int32_t c) {
+static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h, int32_t w,
+                          int32_t c) {
   return (((size_t)b * (size_t)h + (size_t)y) * (size_t)w + (size_t)x) *
          (size_t)c;
 }
@@ -75,12 +75,12 @@ void oct_dwconv2d_u8_ref(const oct_conv_dims *d, const oct_requant *q,
   (void)scratch;
   const int32_t in_off = q->input_offset;
   const int32_t w_off = q->weight_offset;
-  OCT_DW_LOOPS(uint32_t,
-               acc += (uint32_t)((w[wi] + w_off) * (in[xi] + in_off)), {
-                 if (bias) acc += (uint32_t)bias[oc];
-                 out[obase + (size_t)oc] = (uint8_t)oct_requant_acc32(
-                     acc, q->mult[oc], q->shift[oc], q);
-               })
+  OCT_DW_LOOPS(
+      uint32_t, acc += (uint32_t)((w[wi] + w_off) * (in[xi] + in_off)), {
+        if (bias) acc += (uint32_t)bias[oc];
+        out[obase + (size_t)oc] =
+            (uint8_t)oct_requant_acc32(acc, q->mult[oc], q->shift[oc], q);
+      })
 }
 
 void oct_dwconv2d_s16_ref(const oct_conv_dims *d, const oct_requant *q,

@@ -31,7 +31,9 @@ static inline int16_t oct_fx_sub16(int16_t a, int16_t b) {
   return oct_fx_wrap16((int32_t)a - b);
 }
 
-static inline int16_t oct_fx_neg16(int16_t a) { return oct_fx_wrap16(-(int32_t)a); }
+static inline int16_t oct_fx_neg16(int16_t a) {
+  return oct_fx_wrap16(-(int32_t)a);
+}
 
 static inline int16_t oct_fx_sat16(int32_t x) {
   return (int16_t)(x < INT16_MIN ? INT16_MIN : (x > INT16_MAX ? INT16_MAX : x));
@@ -104,10 +106,9 @@ static inline int16_t oct_fx_exp_quarter16(int16_t a) {
 /* exp(a) for a <= 0 in Q(int_bits).(15-int_bits), int_bits in 1..5; the
  * result is Q0.15. */
 static inline int16_t oct_fx_exp_on_negative16(int16_t a, int int_bits) {
-  static const int32_t k_barrel[7] = {/* exp(-2^e), e = -2 .. 4, Q0.31 */
-                                      1672461947, 1302514674, 790015084,
-                                      290630308,  39332535,   720401,
-                                      242};
+  static const int32_t k_barrel[7] = {
+      /* exp(-2^e), e = -2 .. 4, Q0.31 */
+      1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
   const int frac_bits = 15 - int_bits;
   const int16_t one_quarter = (int16_t)(1 << (frac_bits - 2));
   const int16_t mask = (int16_t)(one_quarter - 1);

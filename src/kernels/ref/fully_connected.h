@@ -12,6 +12,8 @@
  *   8-bit: acc = sum (w + weight_offset) * (x + input_offset) + bias (int32)
  *   s16:   acc = sum (w + weight_offset) * x + bias                  (int64)
  *   out = clamp(mbqm(acc, mult[c], shift[c]) + output_offset, act_min, act_max)
+ * The int32 multiply breaks ties as q->rounding says (OCT_ROUND_UP for
+ * this op, as TFLite 2.9 on x86 does; see conv_params.h).
  *
  * `scratch` is unused here (size 0); it keeps the ABI of variants that need
  * one (e.g. packed or transposed weights).
@@ -22,15 +24,14 @@
 #include "conv_params.h"
 
 typedef void (*oct_fc_f32_fn)(const oct_fc_dims *d, const oct_act_f32 *a,
-                              const float *restrict in,
-                              const float *restrict w,
+                              const float *restrict in, const float *restrict w,
                               const float *restrict bias, float *restrict out,
                               void *restrict scratch);
 typedef void (*oct_fc_s8_fn)(const oct_fc_dims *d, const oct_requant *q,
                              const int8_t *restrict in,
                              const int8_t *restrict w,
-                             const int32_t *restrict bias,
-                             int8_t *restrict out, void *restrict scratch);
+                             const int32_t *restrict bias, int8_t *restrict out,
+                             void *restrict scratch);
 typedef void (*oct_fc_u8_fn)(const oct_fc_dims *d, const oct_requant *q,
                              const uint8_t *restrict in,
                              const uint8_t *restrict w,

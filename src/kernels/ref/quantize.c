@@ -4,21 +4,23 @@
 #include "../../runtime/oct_libc.h"
 #include "quant_math.h"
 
-/* zp + roundf(x / scale) in float, as TFLite's AffineQuantize; clamped
- * before any conversion to int, so that no input is undefined (TFLite
- * truncates to int32 first). */
-static inline int32_t quantize_one(float x, float scale, int32_t zp,
-                                   int32_t lo, int32_t hi) {
-  const double q = (double)zp + (double)roundf(x / scale);
+/* zp + round(x / scale), the division in double: TFLite 2.9's built-in
+ * (optimized) AffineQuantize widens the scale to double, which rounds
+ * differently from a float division near .5. Clamped before any conversion
+ * to int; TFLite converts first, so on x86 its |x / scale| >= 2^31 becomes
+ * INT32_MIN, where this saturates. */
+static inline int32_t quantize_one(float x, float scale, int32_t zp, int32_t lo,
+                                   int32_t hi) {
+  const double q = (double)zp + round((double)x / (double)scale);
   if (!(q >= (double)lo)) return lo; /* also NaN */
   return q > (double)hi ? hi : (int32_t)q;
 }
 
-#define OCT_DEFINE_QUANTIZE(name, TOut, lo, hi)                              \
-  void name(const oct_affine_params *p, size_t n, const float *in,           \
-            TOut *out) {                                                     \
-    for (size_t i = 0; i < n; i++)                                           \
-      out[i] = (TOut)quantize_one(in[i], p->scale, p->zero_point, lo, hi);   \
+#define OCT_DEFINE_QUANTIZE(name, TOut, lo, hi)                            \
+  void name(const oct_affine_params *p, size_t n, const float *in,         \
+            TOut *out) {                                                   \
+    for (size_t i = 0; i < n; i++)                                         \
+      out[i] = (TOut)quantize_one(in[i], p->scale, p->zero_point, lo, hi); \
   }
 
 OCT_DEFINE_QUANTIZE(oct_quantize_f32_s8_ref, int8_t, INT8_MIN, INT8_MAX)
@@ -56,28 +58,27 @@ OCT_DEFINE_REQUANT(int32_t, int16_t, s32_s16, INT16_MIN, INT16_MAX)
 /* scale * (q - zp) in double, rounded once to float: TFLite's optimized
  * Dequantize. The product is exact in double, so this equals the float
  * multiply of the reference kernel too. */
-#define OCT_DEFINE_DEQUANTIZE(name, TIn)                                     \
-  void name(const oct_affine_params *p, size_t n, const TIn *in,             \
-            float *out) {                                                    \
-    const double scale = p->scale;                                           \
-    for (size_t i = 0; i < n; i++)                                           \
-      out[i] = (float)(scale * (double)((int32_t)in[i] - p->zero_point));    \
+#define OCT_DEFINE_DEQUANTIZE(name, TIn)                                       \
+  void name(const oct_affine_params *p, size_t n, const TIn *in, float *out) { \
+    const double scale = p->scale;                                             \
+    for (size_t i = 0; i < n; i++)                                             \
+      out[i] = (float)(scale * (double)((int32_t)in[i] - p->zero_point));      \
   }
 
 OCT_DEFINE_DEQUANTIZE(oct_dequantize_s8_f32_ref, int8_t)
 OCT_DEFINE_DEQUANTIZE(oct_dequantize_u8_f32_ref, uint8_t)
 OCT_DEFINE_DEQUANTIZE(oct_dequantize_s16_f32_ref, int16_t)
 
-#define OCT_DEFINE_DEQUANTIZE_PC(name, TIn)                                  \
-  void name(const oct_per_channel_dims *d, const float *scales,              \
-            const int32_t *zero_points, const TIn *in, float *out) {         \
-    for (size_t o = 0; o < d->outer; o++)                                    \
-      for (size_t c = 0; c < d->channels; c++) {                             \
-        const float s = scales[c];                                           \
-        const int32_t zp = zero_points[c];                                   \
-        for (size_t i = 0; i < d->inner; i++, in++, out++)                   \
-          out[0] = (float)((int32_t)in[0] - zp) * s;                         \
-      }                                                                      \
+#define OCT_DEFINE_DEQUANTIZE_PC(name, TIn)                          \
+  void name(const oct_per_channel_dims *d, const float *scales,      \
+            const int32_t *zero_points, const TIn *in, float *out) { \
+    for (size_t o = 0; o < d->outer; o++)                            \
+      for (size_t c = 0; c < d->channels; c++) {                     \
+        const float s = scales[c];                                   \
+        const int32_t zp = zero_points[c];                           \
+        for (size_t i = 0; i < d->inner; i++, in++, out++)           \
+          out[0] = (float)((int32_t)in[0] - zp) * s;                 \
+      }                                                              \
   }
 
 OCT_DEFINE_DEQUANTIZE_PC(oct_dequantize_pc_s8_f32_ref, int8_t)

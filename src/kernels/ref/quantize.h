@@ -1,7 +1,8 @@
 /*
  * QUANTIZE and DEQUANTIZE kernels.
  *
- * float -> integer:  q = clamp(zp + round_half_away(x / scale))   (float math)
+ * float -> integer:  q = clamp(zp + round_half_away(x / scale))   (the
+ *                    division in double, as TFLite 2.9's optimized kernel)
  * integer -> integer (requantize, TFLite reference_ops::Requantize):
  *                    q = clamp(zp_out + mbqm(x - zp_in, mult, shift))
  * integer -> float:  x = (float)(scale * (q - zp))
@@ -31,8 +32,8 @@ typedef struct oct_requant_params {
   int32_t shift;
 } oct_requant_params;
 
-#define OCT_REQUANT_DECL(TIn, TOut, name)                                   \
-  void oct_requantize_##name##_ref(const oct_requant_params *p, size_t n,   \
+#define OCT_REQUANT_DECL(TIn, TOut, name)                                 \
+  void oct_requantize_##name##_ref(const oct_requant_params *p, size_t n, \
                                    const TIn *in, TOut *out);
 OCT_REQUANT_DECL(int8_t, int8_t, s8_s8)
 OCT_REQUANT_DECL(int8_t, uint8_t, s8_u8)

@@ -8,6 +8,8 @@
  *    float, then rounded to the output type;
  *  - int16: two 513-entry int16 tables (exp on [-10, 0] and 1/(1+x) on
  *    [0, 1]) with linear interpolation, all integer at run time.
+ * uint8 outputs ignore their zero point, as TFLite 2.9 on x86 does (its
+ * uint8 rounding adds 0.5 and truncates, without the zero point).
  * The tables are built at prepare (oct_softmax_*_populate) into memory the
  * caller owns.
  */
@@ -52,8 +54,9 @@ typedef struct oct_softmax_s16_params {
 } oct_softmax_s16_params;
 
 /* Fills the two tables as TFLite 2.9's gen_lut does (in double). */
-void oct_softmax_s16_populate(int16_t exp_lut[OCT_SOFTMAX_S16_LUT_SIZE],
-                              int16_t one_over_one_plus_x[OCT_SOFTMAX_S16_LUT_SIZE]);
+void oct_softmax_s16_populate(
+    int16_t exp_lut[OCT_SOFTMAX_S16_LUT_SIZE],
+    int16_t one_over_one_plus_x[OCT_SOFTMAX_S16_LUT_SIZE]);
 
 /* 512-segment linear interpolation of a table over [-32768, 32767]. */
 int16_t oct_int16_lut_lookup(int16_t value, const int16_t *lut);

@@ -53,7 +53,8 @@ static void copy_row(uint8_t *dst, const uint8_t *src, int32_t count,
     }
     default:
       for (int32_t i = 0; i < count; i++)
-        oct_memcpy(dst + (size_t)i * (size_t)es, src + i * step * es, (size_t)es);
+        oct_memcpy(dst + (size_t)i * (size_t)es, src + i * step * es,
+                   (size_t)es);
   }
 }
 
@@ -124,7 +125,8 @@ static void fill_elems(uint8_t *dst, size_t count, const uint8_t *value,
     oct_memset(dst, value[0], count * (size_t)es);
     return;
   }
-  for (size_t i = 0; i < count; i++) oct_memcpy(dst + i * (size_t)es, value, (size_t)es);
+  for (size_t i = 0; i < count; i++)
+    oct_memcpy(dst + i * (size_t)es, value, (size_t)es);
 }
 
 void oct_pad_ref(const oct_pad_params *p, const void *in, void *out) {
@@ -225,8 +227,8 @@ static inline int32_t concat_requant(int32_t q, const oct_concat_requant *rq,
           oct_memcpy(out, src, (size_t)n * sizeof(T));                       \
         } else {                                                             \
           for (int64_t j = 0; j < n; j++)                                    \
-            out[j] = (T)concat_requant(src[j], &rq[i], out_zp, act_min,      \
-                                       act_max);                             \
+            out[j] =                                                         \
+                (T)concat_requant(src[j], &rq[i], out_zp, act_min, act_max); \
         }                                                                    \
         out += n;                                                            \
       }                                                                      \
@@ -235,3 +237,4 @@ static inline int32_t concat_requant(int32_t q, const oct_concat_requant *rq,
 
 OCT_CONCAT_Q(oct_concat_u8_ref, uint8_t)
 OCT_CONCAT_Q(oct_concat_s8_ref, int8_t)
+OCT_CONCAT_Q(oct_concat_s16_ref, int16_t)

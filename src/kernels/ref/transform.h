@@ -23,12 +23,12 @@
 #define OCT_COPY_MAX_RANK 8
 
 typedef struct oct_strided_copy_params {
-  int32_t rank;                     /* 0 means one element */
-  int32_t dims[OCT_COPY_MAX_RANK];  /* output extent of each axis, >= 1 */
-  int64_t step[OCT_COPY_MAX_RANK];  /* input elements per output step; may be
-                                       negative or 0 */
-  int64_t start;                    /* input element of output element 0 */
-  int32_t elem_size;                /* bytes per element: 1, 2, 4 or 8 */
+  int32_t rank;                    /* 0 means one element */
+  int32_t dims[OCT_COPY_MAX_RANK]; /* output extent of each axis, >= 1 */
+  int64_t step[OCT_COPY_MAX_RANK]; /* input elements per output step; may be
+                                      negative or 0 */
+  int64_t start;                   /* input element of output element 0 */
+  int32_t elem_size;               /* bytes per element: 1, 2, 4 or 8 */
 } oct_strided_copy_params;
 
 /* Drops size-1 axes and merges axes that read contiguously (step[i] ==
@@ -94,13 +94,15 @@ typedef struct oct_concat_requant {
   int32_t copy;
 } oct_concat_requant;
 
-void oct_concat_u8_ref(const oct_concat_params *p,
-                       const oct_concat_requant *rq, const uint8_t *const *in,
-                       uint8_t *out, int32_t out_zp, int32_t act_min,
-                       int32_t act_max);
-void oct_concat_s8_ref(const oct_concat_params *p,
-                       const oct_concat_requant *rq, const int8_t *const *in,
-                       int8_t *out, int32_t out_zp, int32_t act_min,
-                       int32_t act_max);
+void oct_concat_u8_ref(const oct_concat_params *p, const oct_concat_requant *rq,
+                       const uint8_t *const *in, uint8_t *out, int32_t out_zp,
+                       int32_t act_min, int32_t act_max);
+void oct_concat_s8_ref(const oct_concat_params *p, const oct_concat_requant *rq,
+                       const int8_t *const *in, int8_t *out, int32_t out_zp,
+                       int32_t act_min, int32_t act_max);
+void oct_concat_s16_ref(const oct_concat_params *p,
+                        const oct_concat_requant *rq, const int16_t *const *in,
+                        int16_t *out, int32_t out_zp, int32_t act_min,
+                        int32_t act_max);
 
 #endif /* OCT_KERNELS_REF_TRANSFORM_H */

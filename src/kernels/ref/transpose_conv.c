@@ -1,8 +1,8 @@
 /* TRANSPOSE_CONV reference kernels; arithmetic in transpose_conv.h. */
 #include "transpose_conv.h"
 
-static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h,
-                          int32_t w, int32_t c) {
+static inline size_t nhwc(int32_t b, int32_t y, int32_t x, int32_t h, int32_t w,
+                          int32_t c) {
   return (((size_t)b * (size_t)h + (size_t)y) * (size_t)w + (size_t)x) *
          (size_t)c;
 }
@@ -28,30 +28,30 @@ static inline int32_t source_index(int32_t o, int32_t k, int32_t stride,
  * Shared loop nest: for each output element, DOT runs once per (input
  * pixel, tap) that reaches it, with xp/wp pointing at in_c values each.
  */
-#define OCT_TCONV_LOOPS(ACC_T, DOT, FINISH)                                   \
-  for (int32_t b = 0; b < d->batch; b++)                                      \
-    for (int32_t oy = 0; oy < d->out_h; oy++)                                 \
-      for (int32_t ox = 0; ox < d->out_w; ox++) {                             \
-        const size_t obase = nhwc(b, oy, ox, d->out_h, d->out_w, d->out_c);   \
-        for (int32_t oc = 0; oc < d->out_c; oc++) {                           \
-          ACC_T acc = 0;                                                      \
-          for (int32_t ky = 0; ky < d->k_h; ky++) {                           \
-            const int32_t iy =                                                \
-                source_index(oy, ky, d->stride_h, d->pad_h, d->in_h);         \
-            if (iy < 0) continue;                                             \
-            for (int32_t kx = 0; kx < d->k_w; kx++) {                         \
-              const int32_t ix =                                              \
-                  source_index(ox, kx, d->stride_w, d->pad_w, d->in_w);       \
-              if (ix < 0) continue;                                           \
-              const size_t xo = nhwc(b, iy, ix, d->in_h, d->in_w, d->in_c);   \
-              const size_t wo = ohwi(d, oc, ky, kx);                          \
-              for (int32_t ic = 0; ic < d->in_c; ic++) {                      \
-                DOT;                                                          \
-              }                                                               \
-            }                                                                 \
-          }                                                                   \
-          FINISH;                                                             \
-        }                                                                     \
+#define OCT_TCONV_LOOPS(ACC_T, DOT, FINISH)                                 \
+  for (int32_t b = 0; b < d->batch; b++)                                    \
+    for (int32_t oy = 0; oy < d->out_h; oy++)                               \
+      for (int32_t ox = 0; ox < d->out_w; ox++) {                           \
+        const size_t obase = nhwc(b, oy, ox, d->out_h, d->out_w, d->out_c); \
+        for (int32_t oc = 0; oc < d->out_c; oc++) {                         \
+          ACC_T acc = 0;                                                    \
+          for (int32_t ky = 0; ky < d->k_h; ky++) {                         \
+            const int32_t iy =                                              \
+                source_index(oy, ky, d->stride_h, d->pad_h, d->in_h);       \
+            if (iy < 0) continue;                                           \
+            for (int32_t kx = 0; kx < d->k_w; kx++) {                       \
+              const int32_t ix =                                            \
+                  source_index(ox, kx, d->stride_w, d->pad_w, d->in_w);     \
+              if (ix < 0) continue;                                         \
+              const size_t xo = nhwc(b, iy, ix, d->in_h, d->in_w, d->in_c); \
+              const size_t wo = ohwi(d, oc, ky, kx);                        \
+              for (int32_t ic = 0; ic < d->in_c; ic++) {                    \
+                DOT;                                                        \
+              }                                                             \
+            }                                                               \
+          }                                                                 \
+          FINISH;                                                           \
+        }                                                                   \
       }
 
 void oct_tconv2d_f32_ref(const oct_conv_dims *d, const oct_act_f32 *a,
@@ -73,8 +73,7 @@ void oct_tconv2d_s8_ref(const oct_conv_dims *d, const oct_requant *q,
   const int32_t in_off = q->input_offset;
   OCT_TCONV_LOOPS(
       uint32_t,
-      acc += (uint32_t)(w[wo + (size_t)ic] * (in[xo + (size_t)ic] + in_off)),
-      {
+      acc += (uint32_t)(w[wo + (size_t)ic] * (in[xo + (size_t)ic] + in_off)), {
         if (bias) acc += (uint32_t)bias[oc];
         out[obase + (size_t)oc] =
             (int8_t)oct_requant_acc32(acc, q->mult[oc], q->shift[oc], q);

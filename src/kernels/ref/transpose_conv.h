@@ -20,6 +20,8 @@
  *   u8:  acc = sum (w + weight_offset) * (x + input_offset) + bias (int32)
  *   s16: acc = sum w * x + bias                                   (int64)
  *   out = clamp(mbqm(acc, mult[c], shift[c]) + output_offset, act_min, act_max)
+ * The int32 multiply breaks ties as q->rounding says (OCT_ROUND_AWAY for
+ * this op, as in TFLite 2.9).
  *
  * `scratch` is unused here (size 0); it keeps the ABI of variants that
  * accumulate in a buffer.
@@ -29,27 +31,23 @@
 
 #include "conv_params.h"
 
-typedef void (*oct_tconv2d_f32_fn)(const oct_conv_dims *d,
-                                   const oct_act_f32 *a,
+typedef void (*oct_tconv2d_f32_fn)(const oct_conv_dims *d, const oct_act_f32 *a,
                                    const float *restrict in,
                                    const float *restrict w,
                                    const float *restrict bias,
-                                   float *restrict out,
-                                   void *restrict scratch);
+                                   float *restrict out, void *restrict scratch);
 typedef void (*oct_tconv2d_s8_fn)(const oct_conv_dims *d, const oct_requant *q,
                                   const int8_t *restrict in,
                                   const int8_t *restrict w,
                                   const int32_t *restrict bias,
-                                  int8_t *restrict out,
-                                  void *restrict scratch);
+                                  int8_t *restrict out, void *restrict scratch);
 typedef void (*oct_tconv2d_u8_fn)(const oct_conv_dims *d, const oct_requant *q,
                                   const uint8_t *restrict in,
                                   const uint8_t *restrict w,
                                   const int32_t *restrict bias,
                                   uint8_t *restrict out,
                                   void *restrict scratch);
-typedef void (*oct_tconv2d_s16_fn)(const oct_conv_dims *d,
-                                   const oct_requant *q,
+typedef void (*oct_tconv2d_s16_fn)(const oct_conv_dims *d, const oct_requant *q,
                                    const int16_t *restrict in,
                                    const int8_t *restrict w,
                                    const int64_t *restrict bias,

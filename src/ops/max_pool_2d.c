@@ -1,0 +1,9 @@
+/* MAX_POOL_2D; the shared logic is in pool_util.c. */
+#include "pool_util.h"
+
+static oct_status maxpool_prepare(oct_ctx *ctx, oct_node *node) {
+  return oct_pool_prepare(ctx, node, OCT_POOL_MAX);
+}
+
+const oct_op oct_op_max_pool_2d = {OCT_OP_MAX_POOL_2D, maxpool_prepare,
+                                   oct_pool_eval};

@@ -1,0 +1,9 @@
+/* MINIMUM: elementwise with broadcasting; all of it lives in binary_common.c.
+ */
+#include "binary_common.h"
+
+static oct_status prepare(oct_ctx *ctx, oct_node *node) {
+  return oct_binary_prepare(ctx, node, OCT_BINARY_MINIMUM);
+}
+
+const oct_op oct_op_minimum = {OCT_OP_MINIMUM, prepare, oct_binary_eval};

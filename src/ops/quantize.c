@@ -1,0 +1,125 @@
+/* QUANTIZE: float -> int8/uint8/int16, and requantization between integer
+ * types (int8 <-> uint8, int16 -> int8/int16/int32, int32 -> int8/int16),
+ * the pairs TFLite 2.9 accepts. */
+#include "../kernels/ref/quantize.h"
+#include "ew_util.h"
+
+typedef enum quantize_mode {
+  Q_F32_S8,
+  Q_F32_U8,
+  Q_F32_S16,
+  Q_REQUANT
+} quantize_mode;
+
+typedef struct quantize_data {
+  quantize_mode mode;
+  oct_dtype in_type, out_type;
+  oct_affine_params aff;
+  oct_requant_params rq;
+} quantize_data;
+
+static int requant_pair_supported(oct_dtype i, oct_dtype o) {
+  switch (i) {
+    case OCT_INT8:
+    case OCT_UINT8:
+      return o == OCT_INT8 || o == OCT_UINT8;
+    case OCT_INT16:
+      return o == OCT_INT8 || o == OCT_INT16 || o == OCT_INT32;
+    case OCT_INT32:
+      return o == OCT_INT8 || o == OCT_INT16;
+    default:
+      return 0;
+  }
+}
+
+static oct_status prepare(oct_ctx *ctx, oct_node *node) {
+  oct_tensor *in, *out;
+  oct_status st = oct_ew_io(ctx, node, 1, 1, &in, &out);
+  if (st) return st;
+  if ((st = oct_ew_check_same_shape(ctx, node, in, out))) return st;
+  quantize_data *d;
+  if ((st = oct_op_data_alloc(ctx, node, sizeof *d, (void **)&d))) return st;
+  d->in_type = in->type;
+  d->out_type = out->type;
+  node->kernel = "ref";
+  const oct_dtype ti = in->type, to = out->type;
+  if (ti == OCT_FLOAT32) {
+    if (to != OCT_INT8 && to != OCT_UINT8 && to != OCT_INT16)
+      return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED,
+                      "float32 -> %s is not supported", oct_ew_type(to));
+    if ((st = oct_ew_check_quant(ctx, node, out, "output", 0))) return st;
+    d->mode =
+        to == OCT_INT8 ? Q_F32_S8 : (to == OCT_UINT8 ? Q_F32_U8 : Q_F32_S16);
+    d->aff.scale = out->scale;
+    d->aff.zero_point = out->zero_point;
+    return OCT_OK;
+  }
+  if (!requant_pair_supported(ti, to))
+    return oct_fail(ctx, node, OCT_ERR_UNSUPPORTED, "%s -> %s is not supported",
+                    oct_ew_type(ti), oct_ew_type(to));
+  /* int16 -> int16 is symmetric in TFLite; other pairs keep zero points */
+  const int sym = ti == OCT_INT16 && to == OCT_INT16;
+  if ((st = oct_ew_check_quant(ctx, node, in, "input", sym)) ||
+      (st = oct_ew_check_quant(ctx, node, out, "output", sym)))
+    return st;
+  d->mode = Q_REQUANT;
+  d->rq.in_zero_point = in->zero_point;
+  d->rq.out_zero_point = out->zero_point;
+  return oct_ew_multiplier(ctx, node, (double)in->scale / (double)out->scale, 0,
+                           0, &d->rq.mult, &d->rq.shift);
+}
+
+#define REQ(name, TI, TO) \
+  oct_requantize_##name##_ref(&d->rq, n, (const TI *)in->data, (TO *)out->data)
+
+static void requantize(const quantize_data *d, size_t n, const oct_tensor *in,
+                       oct_tensor *out) {
+  const oct_dtype ti = d->in_type, to = d->out_type;
+  if (ti == OCT_INT8) {
+    if (to == OCT_INT8)
+      REQ(s8_s8, int8_t, int8_t);
+    else
+      REQ(s8_u8, int8_t, uint8_t);
+  } else if (ti == OCT_UINT8) {
+    if (to == OCT_INT8)
+      REQ(u8_s8, uint8_t, int8_t);
+    else
+      REQ(u8_u8, uint8_t, uint8_t);
+  } else if (ti == OCT_INT16) {
+    if (to == OCT_INT8)
+      REQ(s16_s8, int16_t, int8_t);
+    else if (to == OCT_INT16)
+      REQ(s16_s16, int16_t, int16_t);
+    else
+      REQ(s16_s32, int16_t, int32_t);
+  } else {
+    if (to == OCT_INT8)
+      REQ(s32_s8, int32_t, int8_t);
+    else
+      REQ(s32_s16, int32_t, int16_t);
+  }
+}
+
+static oct_status eval(oct_ctx *ctx, oct_node *node) {
+  const quantize_data *d = node->data;
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  oct_tensor *out = oct_output(ctx, node, 0);
+  const size_t n = (size_t)oct_tensor_elems(in);
+  switch (d->mode) {
+    case Q_F32_S8:
+      oct_quantize_f32_s8_ref(&d->aff, n, in->data, out->data);
+      break;
+    case Q_F32_U8:
+      oct_quantize_f32_u8_ref(&d->aff, n, in->data, out->data);
+      break;
+    case Q_F32_S16:
+      oct_quantize_f32_s16_ref(&d->aff, n, in->data, out->data);
+      break;
+    case Q_REQUANT:
+      requantize(d, n, in, out);
+      break;
+  }
+  return OCT_OK;
+}
+
+const oct_op oct_op_quantize = {OCT_OP_QUANTIZE, prepare, eval};
