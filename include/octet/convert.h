@@ -32,6 +32,31 @@
 extern "C" {
 #endif
 
+/* Post-training quantization modes (`octet convert --quantize MODE`). */
+typedef enum oct_quant_mode {
+  OCT_QUANT_NONE = 0,
+  OCT_QUANT_FLOAT16,      /* "float16": float16 weights, expanded at prepare */
+  OCT_QUANT_WEIGHTS_INT8, /* "weights-int8": int8 weights dequantized at load */
+  OCT_QUANT_DYNAMIC,      /* "dynamic": int8 weights, hybrid kernels */
+  OCT_QUANT_INT8,         /* "int8": full integer, needs calibration */
+  OCT_QUANT_INT16X8       /* "int16x8": int16 activations, int8 weights */
+} oct_quant_mode;
+
+/* How calibration turns observed activations into a range. */
+typedef enum oct_calibrator {
+  OCT_CALIB_MINMAX = 0, /* TFLite's default */
+  OCT_CALIB_PERCENTILE, /* clip at `percentile` of |values| histogram */
+  OCT_CALIB_MSE,        /* range minimizing quantization mean squared error */
+  OCT_CALIB_ENTROPY     /* KL divergence (TensorRT-style) */
+} oct_calibrator;
+
+/* "float16", ... for a mode; NULL for an unknown value. */
+const char *oct_quant_mode_name(oct_quant_mode m);
+/* Parses a mode name ("int8", ...); returns 0 and sets *m, or -1. */
+int oct_quant_mode_parse(const char *s, oct_quant_mode *m);
+
+#define OCT_CONVERT_MAX_CALIB_FILES 16
+
 typedef struct oct_convert_options {
   int optimize; /* run the graph optimizer (default 1); when 0, only
                    importer-only ops (BatchNorm, Identity, Dropout) are
@@ -39,6 +64,28 @@ typedef struct oct_convert_options {
   int nhwc_io;  /* ONNX only: NHWC model inputs and outputs (default 0:
                    keep ONNX's layout, one transpose at each edge) */
   int batch;    /* ONNX only: size of dynamic batch dimensions (0: 1) */
+
+  /* ---- quantization (all zero: none) ---- */
+  oct_quant_mode quantize;
+  oct_dtype io_type;    /* int8 / int16x8: model input and output type,
+                           OCT_FLOAT32 (default, QUANTIZE/DEQUANTIZE at the
+                           edges), OCT_INT8 or OCT_UINT8 */
+  int per_channel_fc;   /* per-channel FULLY_CONNECTED weights (default
+                           per-tensor, as the TFLite spec and TFLM expect) */
+  int per_tensor;       /* every weight per-tensor */
+  const char *keep_float; /* comma-separated op or tensor names left float */
+  /* Calibration data: one .npy per model input (N samples each, in the
+   * model's input layout), or a folder of images. */
+  const char *calibration_files[OCT_CONVERT_MAX_CALIB_FILES];
+  int n_calibration_files;
+  const char *calibration_dir;
+  int image_mean_std_set; /* images: use image_mean/image_std (else the
+                             `octet run --image` defaults per input type) */
+  float image_mean, image_std;
+  int calibration_samples; /* at most this many (0: all) */
+  oct_calibrator calibrator;
+  float percentile;     /* OCT_CALIB_PERCENTILE (default 99.99) */
+  int progress;         /* draw a progress bar on stderr (CLI: on a tty) */
 } oct_convert_options;
 
 /* Defaults: optimize, ONNX layout at the edges, batch 1. */
@@ -61,6 +108,12 @@ typedef struct oct_convert_report {
   int tensors;          /* in the written file */
   size_t param_bytes;   /* constant tensor bytes in the written file */
   size_t file_bytes;    /* size of the written file */
+  /* quantization */
+  const char *quantize; /* "none", "float16", "weights-int8", "dynamic",
+                           "int8", "int16x8" */
+  int calibration_samples_used;
+  int float_ops;        /* ops left computing in float (kept float, or
+                           outside the quantized part) */
 } oct_convert_report;
 
 /*

@@ -13,6 +13,7 @@
 #include "convert/tflite_import.h"
 #include "convert/tflite_writer.h"
 #include "io/file.h"
+#include "quant/quantize.h"
 
 /* Op codes counted: builtins below 256, IR-only ops from OCT_IR_FIRST. */
 #define COUNT_CODES (OCT_IR_DROPOUT + 1)
@@ -21,6 +22,8 @@ void oct_convert_options_init(oct_convert_options *opts) {
   if (!opts) return;
   memset(opts, 0, sizeof *opts);
   opts->optimize = 1;
+  opts->io_type = OCT_FLOAT32;
+  opts->percentile = 99.99f;
 }
 
 typedef enum in_format { FORMAT_UNKNOWN, FORMAT_TFLITE, FORMAT_ONNX } in_format;
@@ -110,6 +113,13 @@ static oct_status run(oct_ir_graph *g, const char *in_path, const char *out_path
   }
   if (!st) st = oct_ir_compact(g);
   if (!st) st = oct_ir_verify(g);
+  if (!st && opts->quantize != OCT_QUANT_NONE) {
+    st = oct_quantize_graph(g, opts, rep);
+    if (!st) st = oct_ir_compact(g);
+    if (!st) st = oct_ir_verify(g);
+  } else if (!st) {
+    rep->quantize = "none";
+  }
   if (st) {
     set_err(err, in_path, g->err.message);
     return st;

@@ -1,0 +1,41 @@
+/* Dispatches a quantization mode to its implementation (quantize.h). */
+#include "quant/quantize.h"
+
+#include <string.h>
+
+static const char *const k_mode_names[] = {
+    [OCT_QUANT_NONE] = "none",           [OCT_QUANT_FLOAT16] = "float16",
+    [OCT_QUANT_WEIGHTS_INT8] = "weights-int8", [OCT_QUANT_DYNAMIC] = "dynamic",
+    [OCT_QUANT_INT8] = "int8",           [OCT_QUANT_INT16X8] = "int16x8",
+};
+#define N_MODES ((int)(sizeof k_mode_names / sizeof k_mode_names[0]))
+
+const char *oct_quant_mode_name(oct_quant_mode m) {
+  return (int)m >= 0 && (int)m < N_MODES ? k_mode_names[m] : NULL;
+}
+
+int oct_quant_mode_parse(const char *s, oct_quant_mode *m) {
+  for (int i = 0; i < N_MODES; i++)
+    if (s && !strcmp(s, k_mode_names[i])) {
+      *m = (oct_quant_mode)i;
+      return 0;
+    }
+  return -1;
+}
+
+oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
+                              oct_convert_report *rep) {
+  const char *name = oct_quant_mode_name(opts->quantize);
+  if (!name) return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "unknown quantization mode %d",
+                                (int)opts->quantize);
+  if (rep) rep->quantize = name;
+  switch (opts->quantize) {
+    case OCT_QUANT_NONE: return OCT_OK;
+    case OCT_QUANT_FLOAT16:
+    case OCT_QUANT_WEIGHTS_INT8:
+    case OCT_QUANT_DYNAMIC: return oct_quant_weights(g, opts, rep);
+    case OCT_QUANT_INT8:
+    case OCT_QUANT_INT16X8: return oct_quant_full(g, opts, rep);
+  }
+  return OCT_ERR_INTERNAL;
+}

@@ -1,0 +1,34 @@
+/*
+ * Post-training quantization of the converter IR: the step between the
+ * optimizer and the .tflite writer (src/convert/convert.c). It rewrites an
+ * optimized, shape-inferred float graph in place into the form TFLite
+ * expects for the chosen mode (include/octet/convert.h, oct_quant_mode):
+ *
+ *   float16, weights-int8, dynamic   src/quant/quant_weights*.c (no data)
+ *   int8, int16x8                    src/quant/quant_full*.c, with
+ *                                    calibration (src/quant/calib*.c)
+ *
+ * Tensors whose oct_ir_quant already has a range (has_range: from a
+ * quantization-aware-trained model's Q/DQ pairs, or a quantized .tflite)
+ * keep it; calibration only fills the ones without. The graph must verify
+ * afterwards (oct_ir_verify), as after every pass.
+ */
+#ifndef OCT_QUANT_QUANTIZE_H
+#define OCT_QUANT_QUANTIZE_H
+
+#include "convert/ir.h"
+#include "octet/convert.h"
+
+/* Quantizes `g` as opts->quantize says (OCT_QUANT_NONE: nothing). Fills
+ * the quantization fields of `rep` (may be NULL). On failure g->err names
+ * the op, tensor or calibration sample at fault. */
+oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
+                              oct_convert_report *rep);
+
+/* The modes' own entry points, called by oct_quantize_graph. */
+oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
+                             oct_convert_report *rep);
+oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
+                          oct_convert_report *rep);
+
+#endif /* OCT_QUANT_QUANTIZE_H */
