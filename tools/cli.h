@@ -63,5 +63,6 @@ void json_tensor(cli_json *j, const char *key, const oct_interp *it, int t);
 int cmd_inspect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif /* OCT_CLI_H */
