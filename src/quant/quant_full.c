@@ -1,9 +1,593 @@
-/* Placeholder until the full quantization modes land (see quantize.h). */
+/*
+ * Full-integer quantization (modes int8 and int16x8), per the TFLite
+ * quantization spec:
+ *  - activations: int8 asymmetric per tensor (int16x8: int16 symmetric,
+ *    zero point 0), from calibrated ranges widened to contain 0;
+ *  - CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV weights: int8 symmetric
+ *    per output channel (range [-127, 127]); FULLY_CONNECTED per tensor
+ *    unless --per-channel-fc; --per-tensor makes all per tensor;
+ *  - bias: int32 (int16x8: int64), scale input_scale * weight_scale, zero
+ *    point 0; a channel whose bias would overflow int32 gets a larger
+ *    weight scale, as TFLite's quantizer does;
+ *  - ops whose int8 kernels do not rescale (pooling, reshape-like and
+ *    data-movement ops, concatenation, min/max, pad) share one scale
+ *    between inputs and outputs; SOFTMAX / LOGISTIC / TANH outputs take the
+ *    fixed scales TFLite's kernels require.
+ * Ops octet cannot run in integer, and ops named in --keep-float, stay in
+ * float with DEQUANTIZE / QUANTIZE around them. Model inputs and outputs
+ * stay float32 (QUANTIZE / DEQUANTIZE at the edges) unless io_type says
+ * int8 or uint8 (int16 for int16x8).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert/passes/pass_util.h"
+#include "quant/calib.h"
 #include "quant/quantize.h"
 
+/* Where a tensor's values live: float, the quantized type, or uint8 (the
+ * model edge of a --io uint8 int8 model). */
+enum { DOM_FLOAT = 0, DOM_Q = 1, DOM_U8 = 2 };
+
+typedef struct qstate {
+  oct_ir_graph *g;
+  const oct_convert_options *o;
+  int int16;              /* int16x8 mode */
+  oct_calib_ranges r;
+  int n;                  /* tensor count before any insertion */
+  int *quant_op;          /* per op: runs quantized */
+  int *parent;            /* union-find over tensors: shared scale */
+  float *scale;           /* per tensor, after solve */
+  int64_t *zp;
+  int *fixed;             /* per tensor: fixed output params */
+  int *dom;               /* per tensor (grows) */
+  int *twin[3];           /* per tensor: converted copy per domain, or -1 */
+  int cap;
+} qstate;
+
+/* Ops with integer kernels in octet's runtime, for int8 and int16x8. */
+static int runs_int8(int code) {
+  switch (code) {
+    case OCT_OP_CONV_2D: case OCT_OP_DEPTHWISE_CONV_2D: case OCT_OP_FULLY_CONNECTED:
+    case OCT_OP_TRANSPOSE_CONV: case OCT_OP_ADD: case OCT_OP_SUB: case OCT_OP_MUL:
+    case OCT_OP_AVERAGE_POOL_2D: case OCT_OP_MAX_POOL_2D: case OCT_OP_MEAN:
+    case OCT_OP_RESHAPE: case OCT_OP_SQUEEZE: case OCT_OP_EXPAND_DIMS:
+    case OCT_OP_SOFTMAX: case OCT_OP_LOGISTIC: case OCT_OP_TANH: case OCT_OP_RELU:
+    case OCT_OP_RELU6: case OCT_OP_LEAKY_RELU: case OCT_OP_HARD_SWISH:
+    case OCT_OP_CONCATENATION: case OCT_OP_PAD: case OCT_OP_PADV2: case OCT_OP_MINIMUM:
+    case OCT_OP_MAXIMUM: case OCT_OP_TRANSPOSE: case OCT_OP_STRIDED_SLICE: case OCT_OP_SLICE:
+    case OCT_OP_SPLIT: case OCT_OP_RESIZE_BILINEAR: case OCT_OP_RESIZE_NEAREST_NEIGHBOR:
+    case OCT_OP_DEPTH_TO_SPACE:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+static int runs_int16(int code) {
+  switch (code) {
+    case OCT_OP_CONV_2D: case OCT_OP_DEPTHWISE_CONV_2D: case OCT_OP_ADD: case OCT_OP_SUB:
+    case OCT_OP_MUL: case OCT_OP_AVERAGE_POOL_2D: case OCT_OP_MAX_POOL_2D: case OCT_OP_MEAN:
+    case OCT_OP_RESHAPE: case OCT_OP_SQUEEZE: case OCT_OP_EXPAND_DIMS: case OCT_OP_SOFTMAX:
+    case OCT_OP_LOGISTIC: case OCT_OP_TANH: case OCT_OP_CONCATENATION: case OCT_OP_PAD:
+    case OCT_OP_MINIMUM: case OCT_OP_MAXIMUM: case OCT_OP_LEAKY_RELU:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* Ops whose integer kernels need input and output to share parameters. */
+static int same_scale_op(int code) {
+  switch (code) {
+    case OCT_OP_AVERAGE_POOL_2D: case OCT_OP_MAX_POOL_2D: case OCT_OP_RESHAPE:
+    case OCT_OP_SQUEEZE: case OCT_OP_EXPAND_DIMS: case OCT_OP_CONCATENATION:
+    case OCT_OP_PAD: case OCT_OP_PADV2: case OCT_OP_MINIMUM: case OCT_OP_MAXIMUM:
+    case OCT_OP_TRANSPOSE: case OCT_OP_STRIDED_SLICE: case OCT_OP_SLICE: case OCT_OP_SPLIT:
+    case OCT_OP_RESIZE_BILINEAR: case OCT_OP_RESIZE_NEAREST_NEIGHBOR:
+    case OCT_OP_DEPTH_TO_SPACE:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* Input slots that hold weights (quantized symmetric) and bias. */
+static void weight_slots(int code, int *w, int *b, int *x) {
+  *w = *b = -1;
+  *x = 0;
+  if (code == OCT_OP_CONV_2D || code == OCT_OP_DEPTHWISE_CONV_2D ||
+      code == OCT_OP_FULLY_CONNECTED) {
+    *w = 1;
+    *b = 2;
+  } else if (code == OCT_OP_TRANSPOSE_CONV) {
+    *w = 1;
+    *b = 3;
+    *x = 2;
+  }
+}
+
+/* Whether `name` is in the comma-separated list. */
+static int in_list(const char *list, const char *name) {
+  if (!list || !name || !*name) return 0;
+  const size_t n = strlen(name);
+  for (const char *p = list; *p;) {
+    const char *e = strchr(p, ',');
+    const size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && !strncmp(p, name, n)) return 1;
+    if (!e) break;
+    p = e + 1;
+  }
+  return 0;
+}
+
+static int find(qstate *s, int t) {
+  while (s->parent[t] != t) t = s->parent[t] = s->parent[s->parent[t]];
+  return t;
+}
+
+static void unite(qstate *s, int a, int b) {
+  a = find(s, a);
+  b = find(s, b);
+  if (a != b) s->parent[b] = a;
+}
+
+static int is_float_act(const oct_ir_graph *g, int t) {
+  return t >= 0 && g->tensors[t].type == OCT_FLOAT32 && !g->tensors[t].data;
+}
+
+static int is_float_const(const oct_ir_graph *g, int t) {
+  return t >= 0 && g->tensors[t].type == OCT_FLOAT32 && g->tensors[t].data;
+}
+
+/* Range of a float constant's data. */
+static void const_range(const oct_ir_tensor *t, float *mn, float *mx) {
+  const float *d = t->data;
+  const size_t n = t->bytes / sizeof(float);
+  *mn = INFINITY;
+  *mx = -INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    if (d[i] < *mn) *mn = d[i];
+    if (d[i] > *mx) *mx = d[i];
+  }
+  if (!n) *mn = *mx = 0;
+}
+
+/* Activation parameters for a range (widened to contain 0). */
+static void act_params(int int16, float mn, float mx, float *scale, int64_t *zp) {
+  if (mn > 0) mn = 0;
+  if (mx < 0) mx = 0;
+  if (int16) {
+    const float m = fmaxf(-mn, mx);
+    *scale = m > 0 ? m / 32767.0f : 1.0f;
+    *zp = 0;
+    return;
+  }
+  if (!(mx > mn)) {
+    *scale = 1.0f;
+    *zp = -128;
+    return;
+  }
+  *scale = (mx - mn) / 255.0f;
+  double z = round(-128.0 - (double)mn / *scale);
+  *zp = (int64_t)(z < -128 ? -128 : z > 127 ? 127 : z);
+}
+
+static oct_status grow(qstate *s) {
+  const int need = s->g->n_tensors + 4;
+  if (need <= s->cap) return OCT_OK;
+  int cap = s->cap * 2 > need ? s->cap * 2 : need;
+  int *d = realloc(s->dom, (size_t)cap * sizeof *d);
+  if (!d) return oct_ir_fail(s->g, OCT_ERR_NO_MEMORY, "no memory");
+  s->dom = d;
+  for (int k = 0; k < 3; k++) {
+    int *t = realloc(s->twin[k], (size_t)cap * sizeof *t);
+    if (!t) return oct_ir_fail(s->g, OCT_ERR_NO_MEMORY, "no memory");
+    s->twin[k] = t;
+    for (int i = s->cap; i < cap; i++) t[i] = -1;
+  }
+  for (int i = s->cap; i < cap; i++) s->dom[i] = DOM_FLOAT;
+  s->cap = cap;
+  return OCT_OK;
+}
+
+/* Sets tensor t to the quantized type with its solved parameters. */
+static oct_status set_q(qstate *s, int t, int dom) {
+  oct_ir_tensor *x = &s->g->tensors[t];
+  const float scale = s->scale[t];
+  int64_t zp = s->zp[t];
+  if (dom == DOM_U8) {
+    x->type = OCT_UINT8;
+    zp += 128;
+  } else {
+    x->type = s->int16 ? OCT_INT16 : OCT_INT8;
+  }
+  return oct_ir_set_quant(s->g, t, 1, &scale, &zp, 0);
+}
+
+/* Quantizes a float constant per tensor with parameters (scale, zp). */
+static oct_status quantize_const_act(qstate *s, int t, float scale, int64_t zp) {
+  oct_ir_graph *g = s->g;
+  const oct_ir_tensor *x = &g->tensors[t];
+  const size_t n = x->bytes / sizeof(float);
+  const int esz = s->int16 ? 2 : 1;
+  void *q = malloc(n ? n * esz : 1);
+  if (!q) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  const float *d = x->data;
+  const double lo = s->int16 ? -32768 : -128, hi = s->int16 ? 32767 : 127;
+  for (size_t i = 0; i < n; i++) {
+    double v = round((double)d[i] / scale) + (double)zp;
+    v = v < lo ? lo : v > hi ? hi : v;
+    if (s->int16) ((int16_t *)q)[i] = (int16_t)v;
+    else ((int8_t *)q)[i] = (int8_t)v;
+  }
+  oct_status st = oct_ir_set_data(g, t, q, n * esz, 1);
+  if (st) return st;
+  g->tensors[t].type = s->int16 ? OCT_INT16 : OCT_INT8;
+  return oct_ir_set_quant(g, t, 1, &scale, &zp, 0);
+}
+
+/* Weights (int8 symmetric, per channel along `axis` or per tensor when
+ * axis < 0) and the bias of one op. */
+static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, int xslot) {
+  oct_ir_graph *g = s->g;
+  int w = oct_pu_private_const(g, op_i, wslot);
+  if (w < 0) return g->err.message[0] ? OCT_ERR_NO_MEMORY : OCT_ERR_INTERNAL;
+  const int code = g->ops[op_i].code;
+  const int x = g->ops[op_i].inputs[xslot];
+  const float in_scale = s->scale[x];
+  oct_ir_tensor *wt = &g->tensors[w];
+  int axis = code == OCT_OP_DEPTHWISE_CONV_2D ? 3 : 0;
+  if (s->o->per_tensor || (code == OCT_OP_FULLY_CONNECTED && !s->o->per_channel_fc)) axis = -1;
+  const int channels = axis < 0 ? 1 : wt->dims[axis];
+  const size_t n = wt->bytes / sizeof(float);
+  if (channels <= 0 || n % (size_t)channels)
+    return oct_ir_fail(g, OCT_ERR_SHAPE, "op '%s': weights '%s' do not split into %d channels",
+                       g->ops[op_i].name ? g->ops[op_i].name : "", wt->name, channels);
+  /* Element e belongs to channel (e / inner) % channels. */
+  size_t inner = 1;
+  for (int k = axis + 1; axis >= 0 && k < wt->rank; k++) inner *= (size_t)wt->dims[k];
+  float *sc = calloc((size_t)channels, sizeof *sc);
+  int64_t *zps = calloc((size_t)channels, sizeof *zps);
+  int8_t *q = malloc(n ? n : 1);
+  const float *wd = wt->data;
+  int b = bslot < g->ops[op_i].n_inputs ? g->ops[op_i].inputs[bslot] : -1;
+  oct_status st = OCT_OK;
+  if (!sc || !zps || !q) {
+    st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    goto done;
+  }
+  for (size_t e = 0; e < n; e++) {
+    const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
+    const float a = fabsf(wd[e]);
+    if (a > sc[c]) sc[c] = a;
+  }
+  const float *bd = NULL;
+  if (b >= 0 && is_float_const(g, b)) {
+    b = oct_pu_private_const(g, op_i, bslot);
+    if (b < 0) {
+      st = OCT_ERR_NO_MEMORY;
+      goto done;
+    }
+    bd = g->tensors[b].data;
+    if (g->tensors[b].bytes / sizeof(float) != (size_t)(axis < 0 ? g->tensors[b].dims[0] : channels) &&
+        axis >= 0) {
+      st = oct_ir_fail(g, OCT_ERR_SHAPE, "op '%s': bias '%s' does not match %d channels",
+                       g->ops[op_i].name ? g->ops[op_i].name : "", g->tensors[b].name, channels);
+      goto done;
+    }
+  }
+  for (int c = 0; c < channels; c++) sc[c] = sc[c] > 0 ? sc[c] / 127.0f : 1.0f;
+  /* Bias overflow: the bias scale in_scale * w_scale must leave every bias
+   * value inside the bias type. */
+  if (bd && !s->int16) {
+    const size_t nb = g->tensors[b].bytes / sizeof(float);
+    for (size_t k = 0; k < nb; k++) {
+      const int c = axis < 0 ? 0 : (int)k;
+      const double lim = 2147483647.0 * 0.99;
+      const double need = fabs((double)bd[k]) / ((double)in_scale * lim);
+      if (need > sc[c]) sc[c] = (float)need;
+    }
+  }
+  for (size_t e = 0; e < n; e++) {
+    const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
+    double v = round((double)wd[e] / sc[c]);
+    q[e] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
+  }
+  wt = &g->tensors[w];
+  if ((st = oct_ir_set_data(g, w, q, n, 1))) goto done;
+  q = NULL;
+  g->tensors[w].type = OCT_INT8;
+  if ((st = oct_ir_set_quant(g, w, channels, sc, zps, axis < 0 ? 0 : axis))) goto done;
+  if (bd) {
+    const size_t nb = g->tensors[b].bytes / sizeof(float);
+    const int esz = s->int16 ? 8 : 4;
+    void *bq = malloc(nb ? nb * esz : 1);
+    float *bs = malloc((nb ? nb : 1) * sizeof *bs);
+    int64_t *bz = calloc(nb ? nb : 1, sizeof *bz);
+    if (!bq || !bs || !bz) {
+      free(bq);
+      free(bs);
+      free(bz);
+      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+      goto done;
+    }
+    for (size_t k = 0; k < nb; k++) {
+      bs[k] = in_scale * sc[axis < 0 ? 0 : k];
+      const double v = round((double)bd[k] / (double)bs[k]);
+      if (s->int16) ((int64_t *)bq)[k] = (int64_t)v;
+      else ((int32_t *)bq)[k] = (int32_t)(v < -2147483647.0 ? -2147483647.0 : v > 2147483647.0 ? 2147483647.0 : v);
+    }
+    st = oct_ir_set_data(g, b, bq, nb * esz, 1);
+    if (!st) {
+      g->tensors[b].type = s->int16 ? OCT_INT64 : OCT_INT32;
+      st = oct_ir_set_quant(g, b, axis < 0 ? 1 : (int)nb, bs, bz, 0);
+    }
+    free(bs);
+    free(bz);
+  }
+done:
+  free(sc);
+  free(zps);
+  free(q);
+  return st;
+}
+
+/* The copy of tensor t in domain `dom`, made by a QUANTIZE or DEQUANTIZE
+ * inserted at op position *pos (which then moves past it). */
+static int twin(qstate *s, int t, int dom, int *pos) {
+  if (s->twin[dom][t] >= 0) return s->twin[dom][t];
+  oct_ir_graph *g = s->g;
+  static const char *const suffix[] = {"dequant", "quant", "uint8"};
+  const int nt = oct_pu_add_tensor_like(g, t, suffix[dom]);
+  if (nt < 0 || grow(s)) return -1;
+  s->scale = realloc(s->scale, (size_t)s->cap * sizeof *s->scale);
+  s->zp = realloc(s->zp, (size_t)s->cap * sizeof *s->zp);
+  if (!s->scale || !s->zp) return -1;
+  s->scale[nt] = s->scale[t];
+  s->zp[nt] = s->zp[t];
+  s->dom[nt] = dom;
+  if (dom == DOM_FLOAT) {
+    g->tensors[nt].type = OCT_FLOAT32;
+    oct_ir_set_quant(g, nt, 0, NULL, NULL, 0);
+  } else if (set_q(s, nt, dom)) {
+    return -1;
+  }
+  const int code = dom == DOM_FLOAT ? OCT_OP_DEQUANTIZE : OCT_OP_QUANTIZE;
+  const int op = oct_ir_insert_op(g, *pos, code, 1, &t, 1, &nt, g->tensors[t].name);
+  if (op < 0) return -1;
+  (*pos)++;
+  s->twin[dom][t] = nt;
+  return nt;
+}
+
+/* Picks each op's domain and solves the shared and fixed parameters. */
+static oct_status plan(qstate *s) {
+  oct_ir_graph *g = s->g;
+  for (int t = 0; t < s->n; t++) s->parent[t] = t;
+  int (*runs)(int) = s->int16 ? runs_int16 : runs_int8;
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    int q = !op->dead && runs(op->code) && !in_list(s->o->keep_float, op->name);
+    for (int k = 0; q && k < op->n_outputs; k++) {
+      const int t = op->outputs[k];
+      if (t < 0 || in_list(s->o->keep_float, g->tensors[t].name)) q = 0;
+      else if (g->tensors[t].type == OCT_FLOAT32 && !s->r.has[t]) q = 0;
+      else if (g->tensors[t].type != OCT_FLOAT32) q = 0;
+    }
+    int w, b, x;
+    weight_slots(op->code, &w, &b, &x);
+    for (int k = 0; q && k < op->n_inputs; k++) {
+      const int t = op->inputs[k];
+      if (t < 0) continue;
+      if (k == w && !is_float_const(g, t)) q = 0; /* weights must be constant */
+      if (is_float_act(g, t) && !s->r.has[t] && !g->tensors[t].q.has_range) q = 0;
+    }
+    /* Integer TANH/LOGISTIC/SOFTMAX have fixed outputs that would have to
+     * be shared by a same-scale op's inputs; keep it simple and legal. */
+    s->quant_op[i] = q;
+  }
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    if (!s->quant_op[i] || !same_scale_op(op->code)) continue;
+    const int y = op->outputs[0];
+    for (int k = 0; k < op->n_inputs; k++) {
+      const int t = op->inputs[k];
+      if (t >= 0 && g->tensors[t].type == OCT_FLOAT32 && (k == 0 || op->code == OCT_OP_CONCATENATION ||
+                                                         op->code == OCT_OP_MINIMUM ||
+                                                         op->code == OCT_OP_MAXIMUM ||
+                                                         op->code == OCT_OP_PADV2))
+        unite(s, y, t);
+    }
+    for (int k = 1; k < op->n_outputs; k++) unite(s, y, op->outputs[k]);
+  }
+  /* Ranges per group: union of the members'. */
+  float *gmn = malloc((size_t)s->n * sizeof *gmn), *gmx = malloc((size_t)s->n * sizeof *gmx);
+  if (!gmn || !gmx) {
+    free(gmn);
+    free(gmx);
+    return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  }
+  for (int t = 0; t < s->n; t++) {
+    gmn[t] = INFINITY;
+    gmx[t] = -INFINITY;
+  }
+  for (int t = 0; t < s->n; t++) {
+    float mn, mx;
+    const oct_ir_tensor *x = &g->tensors[t];
+    if (x->type != OCT_FLOAT32) continue;
+    if (x->q.has_range) {
+      mn = x->q.min;
+      mx = x->q.max;
+    } else if (x->data) {
+      const_range(x, &mn, &mx);
+    } else if (s->r.has[t]) {
+      mn = s->r.min[t];
+      mx = s->r.max[t];
+    } else {
+      continue;
+    }
+    const int r = find(s, t);
+    if (mn < gmn[r]) gmn[r] = mn;
+    if (mx > gmx[r]) gmx[r] = mx;
+  }
+  for (int t = 0; t < s->n; t++) {
+    const int r = find(s, t);
+    act_params(s->int16, isfinite(gmn[r]) ? gmn[r] : 0, isfinite(gmx[r]) ? gmx[r] : 0,
+               &s->scale[t], &s->zp[t]);
+  }
+  free(gmn);
+  free(gmx);
+  /* Fixed output parameters of the integer SOFTMAX, LOGISTIC and TANH. */
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    if (!s->quant_op[i]) continue;
+    float sc = 0;
+    int64_t zp = 0;
+    if (op->code == OCT_OP_SOFTMAX || op->code == OCT_OP_LOGISTIC) {
+      sc = s->int16 ? 1.0f / 32768 : 1.0f / 256;
+      zp = s->int16 ? 0 : -128;
+    } else if (op->code == OCT_OP_TANH) {
+      sc = s->int16 ? 1.0f / 32768 : 1.0f / 128;
+      zp = 0;
+    } else {
+      continue;
+    }
+    const int y = op->outputs[0], r = find(s, y);
+    for (int t = 0; t < s->n; t++)
+      if (find(s, t) == r) {
+        s->scale[t] = sc;
+        s->zp[t] = zp;
+      }
+  }
+  return OCT_OK;
+}
+
+static oct_status rewrite(qstate *s) {
+  oct_ir_graph *g = s->g;
+  oct_status st;
+  const int io_dom = s->o->io_type == OCT_FLOAT32 ? DOM_FLOAT
+                     : s->o->io_type == OCT_UINT8 ? DOM_U8 : DOM_Q;
+  /* Domains: graph inputs per io_type, op outputs per their op. */
+  for (int i = 0; i < g->n_inputs; i++) {
+    const int t = g->inputs[i];
+    if (g->tensors[t].type != OCT_FLOAT32) continue;
+    s->dom[t] = io_dom;
+    if (io_dom != DOM_FLOAT && (st = set_q(s, t, io_dom))) return st;
+  }
+  int *quant_op = s->quant_op;
+  const int n_ops = g->n_ops;
+  /* quant_op is indexed by the original op numbering; insertions shift
+   * ops, so walk with two counters. */
+  int pos = 0;
+  for (int orig = 0; orig < n_ops; orig++, pos++) {
+    const int q = quant_op[orig];
+    const int code = g->ops[pos].code;
+    int w, b, x;
+    weight_slots(code, &w, &b, &x);
+    for (int k = 0; k < g->ops[pos].n_inputs; k++) {
+      const int t = g->ops[pos].inputs[k];
+      if (t < 0 || g->tensors[t].type == OCT_INT32 || g->tensors[t].type == OCT_INT64 ||
+          g->tensors[t].type == OCT_BOOL)
+        continue;
+      if (g->tensors[t].data) {
+        if (!q || !is_float_const(g, t) || k == w || k == b) continue;
+        const int c = oct_pu_private_const(g, pos, k);
+        if (c < 0 || grow(s)) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+        const float sc = s->scale[t < s->n ? t : c];
+        const int64_t zp = s->zp[t < s->n ? t : c];
+        if ((st = quantize_const_act(s, c, sc, zp))) return st;
+        continue;
+      }
+      const int want = q ? DOM_Q : DOM_FLOAT;
+      if (s->dom[t] == want) continue;
+      const int nt = twin(s, t, want, &pos);
+      if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+      g->ops[pos].inputs[k] = nt;
+    }
+    if (!q) continue;
+    if (w >= 0 && (st = quantize_weights(s, pos, w, b, x))) return st;
+    for (int k = 0; k < g->ops[pos].n_outputs; k++) {
+      const int t = g->ops[pos].outputs[k];
+      if (t < 0 || g->tensors[t].type != OCT_FLOAT32) continue;
+      s->dom[t] = DOM_Q;
+      if ((st = set_q(s, t, DOM_Q))) return st;
+    }
+  }
+  /* Graph outputs in the io domain. */
+  for (int i = 0; i < g->n_outputs; i++) {
+    const int t = g->outputs[i];
+    if (t >= s->cap || s->dom[t] == io_dom) continue;
+    if (g->tensors[t].type != OCT_FLOAT32 && s->dom[t] == DOM_FLOAT) continue;
+    int end = g->n_ops;
+    const int nt = twin(s, t, io_dom, &end);
+    if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    /* The model's output keeps its name; the inner tensor gets the suffix. */
+    char *tmp = g->tensors[t].name;
+    g->tensors[t].name = g->tensors[nt].name;
+    g->tensors[nt].name = tmp;
+    g->outputs[i] = nt;
+    g->tensors[nt].is_output = 1;
+    g->tensors[t].is_output = 0;
+  }
+  return OCT_OK;
+}
+
 oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
-                        oct_convert_report *rep) {
-  (void)rep;
-  return oct_ir_fail(g, OCT_ERR_UNSUPPORTED, "quantization mode '%s' is not available",
-                     oct_quant_mode_name(opts->quantize));
+                          oct_convert_report *rep) {
+  qstate s;
+  memset(&s, 0, sizeof s);
+  s.g = g;
+  s.o = opts;
+  s.int16 = opts->quantize == OCT_QUANT_INT16X8;
+  if (s.int16 && opts->io_type != OCT_FLOAT32 && opts->io_type != OCT_INT16)
+    return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "--quantize int16x8 takes --io float32 or int16");
+  if (!s.int16 && opts->io_type != OCT_FLOAT32 && opts->io_type != OCT_INT8 &&
+      opts->io_type != OCT_UINT8)
+    return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "--quantize int8 takes --io float32, int8 or uint8");
+  oct_status st = oct_calib_run(g, opts, &s.r);
+  if (st) return st;
+  s.n = g->n_tensors;
+  s.quant_op = calloc((size_t)g->n_ops + 1, sizeof *s.quant_op);
+  s.parent = malloc((size_t)s.n * sizeof *s.parent);
+  s.fixed = calloc((size_t)s.n + 1, sizeof *s.fixed);
+  s.scale = malloc(((size_t)s.n + 4) * sizeof *s.scale);
+  s.zp = malloc(((size_t)s.n + 4) * sizeof *s.zp);
+  if (!s.quant_op || !s.parent || !s.fixed || !s.scale || !s.zp || grow(&s)) {
+    st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    goto done;
+  }
+  s.scale = realloc(s.scale, (size_t)s.cap * sizeof *s.scale);
+  s.zp = realloc(s.zp, (size_t)s.cap * sizeof *s.zp);
+  if (!s.scale || !s.zp) {
+    st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    goto done;
+  }
+  if ((st = plan(&s))) goto done;
+  if ((st = rewrite(&s))) goto done;
+  if (rep) {
+    rep->calibration_samples_used = s.r.samples;
+    rep->float_ops = 0;
+    for (int i = 0; i < g->n_ops; i++) {
+      const oct_ir_op *op = &g->ops[i];
+      if (op->dead || op->code == OCT_OP_QUANTIZE || op->code == OCT_OP_DEQUANTIZE) continue;
+      for (int k = 0; k < op->n_outputs; k++)
+        if (op->outputs[k] >= 0 && g->tensors[op->outputs[k]].type == OCT_FLOAT32) {
+          rep->float_ops++;
+          break;
+        }
+    }
+  }
+done:
+  free(s.quant_op);
+  free(s.parent);
+  free(s.fixed);
+  free(s.scale);
+  free(s.zp);
+  free(s.dom);
+  for (int k = 0; k < 3; k++) free(s.twin[k]);
+  oct_calib_free(&s.r);
+  return st;
 }
