@@ -118,8 +118,9 @@ static oct_status load_npy(oct_ir_graph *g, const oct_convert_options *o, calib_
     if (s->npy.dtype != OCT_NPY_FLOAT32)
       return oct_ir_fail(g, OCT_ERR_TYPE, "%s: calibration samples must be float32, not %s",
                          path, oct_npy_dtype_name(s->npy.dtype));
-    /* [N, d1, ..., dk] for an input [1, d1, ..., dk]. */
-    int ok = s->npy.rank == t->rank && t->rank >= 1 && t->dims[0] == 1 && s->npy.dims[0] >= 1;
+    /* [N, d1, ..., dk] for an input [B, d1, ..., dk]: B samples per run. */
+    int ok = s->npy.rank == t->rank && t->rank >= 1 && t->dims[0] >= 1 &&
+             s->npy.dims[0] >= t->dims[0];
     for (int k = 1; ok && k < t->rank; k++) ok = s->npy.dims[k] == t->dims[k];
     if (!ok) {
       char want[128] = "[N", *p = want + 2;
@@ -128,12 +129,13 @@ static oct_status load_npy(oct_ir_graph *g, const oct_convert_options *o, calib_
       snprintf(p, (size_t)(want + sizeof want - p), "]");
       return oct_ir_fail(g, OCT_ERR_SHAPE,
                          "%s: calibration samples for input '%s' must have shape %s "
-                         "(rank %d file given)",
-                         path, t->name, want, s->npy.rank);
+                         "with N >= %d (rank %d file given)",
+                         path, t->name, want, (int)t->dims[0], s->npy.rank);
     }
-    const long n = (long)s->npy.dims[0];
+    const long n = (long)(s->npy.dims[0] / t->dims[0]); /* runs */
+    const size_t per_sample = s->elems / (size_t)t->dims[0];
     if (i > 0 && n != d->samples)
-      return oct_ir_fail(g, OCT_ERR_SHAPE, "%s: %ld samples, but %s has %ld", path, n,
+      return oct_ir_fail(g, OCT_ERR_SHAPE, "%s: %ld runs of samples, but %s gives %ld", path, n,
                          o->calibration_files[0], d->samples);
     d->samples = n;
     const float *x = s->npy.data;
@@ -141,7 +143,7 @@ static oct_status load_npy(oct_ir_graph *g, const oct_convert_options *o, calib_
       if (!isfinite(x[k]))
         return oct_ir_fail(g, OCT_ERR_INVALID_ARG,
                            "%s: calibration sample %zu holds NaN or Inf (element %zu)", path,
-                           k / s->elems, k % s->elems);
+                           k / per_sample, k % per_sample);
   }
   return OCT_OK;
 }
@@ -276,7 +278,8 @@ void oct_calib_hist_range(const double *h, int bins, float lo, float hi, oct_cal
   if (z > bins) z = bins;
   double best = INFINITY;
   int best_a = 0, best_b = bins;
-  for (int k = 128; k >= 8; k--) {
+  /* Never clip more than half of the observed range away. */
+  for (int k = 128; k >= 64; k--) {
     const int a = z - (int)((long)z * k / 128);
     const int b = z + (int)((long)(bins - z) * k / 128);
     if (b - a < 255) break;
@@ -347,8 +350,10 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
     data_free(&d);
     return st;
   }
-  long n = d.samples;
-  if (o->calibration_samples > 0 && o->calibration_samples < n) n = o->calibration_samples;
+  long n = d.samples; /* runs of `batch` samples each */
+  const long batch = g->tensors[d.src[0].tensor].dims[0] > 0 ? g->tensors[d.src[0].tensor].dims[0] : 1;
+  if (o->calibration_samples > 0 && o->calibration_samples / batch < n)
+    n = o->calibration_samples / batch > 0 ? o->calibration_samples / batch : 1;
 
   out->n = g->n_tensors;
   out->has = calloc((size_t)g->n_tensors, sizeof *out->has);
@@ -449,7 +454,7 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
       out->max[t] = hi;
     }
   }
-  out->samples = (int)n;
+  out->samples = (int)(n * batch);
 done:
   free(hist);
   free(arena);
