@@ -28,6 +28,7 @@ float ceilf(float x);
 float roundf(float x);
 float fabsf(float x);
 float powf(float x, float y);
+float erff(float x);
 double exp(double x);
 double log(double x);
 double floor(double x);

@@ -1,0 +1,8 @@
+/* GELU on float32; all of it lives in math_common.c. */
+#include "math_common.h"
+
+static oct_status prepare(oct_ctx *ctx, oct_node *node) {
+  return oct_math_unary_prepare(ctx, node, OCT_UNARY_GELU);
+}
+
+const oct_op oct_op_gelu = {OCT_OP_GELU, prepare, oct_math_unary_eval};
