@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# int16 activations (16x8 quantization) bit for bit against the real
+# TensorFlow Lite 2.9 (native, built-in kernels, no XNNPACK): the single-op
+# models from make_int16_models.py (pooling, MEAN, QUANTIZE int16 -> int16
+# and the data movement ops: PAD, CONCATENATION, RESHAPE, STRIDED_SLICE,
+# TRANSPOSE, SLICE, RESIZE_NEAREST_NEIGHBOR), on random int16 inputs, run in
+# both and the output arrays compared exactly. (CONV_2D, DEPTHWISE_CONV_2D,
+# FULLY_CONNECTED, TRANSPOSE_CONV 16x8 are in tests/data/conv; the
+# elementwise and activation int16 paths in tests/kernels/tflite_cases.h.)
+# Usage: test_int16_tflite.sh OCTET SHARED_DIR
+# Skips (exit 77) without ../shared, node, python3 or the TFLite peers.
+set -u
+octet=$1
+shared=${2:-../shared}
+here=$(cd "$(dirname "$0")" && pwd)
+ref="$shared/tools/tflite_ref.js"
+peers=${OCTET_PEERS_DIR:-${HOME:-/tmp}/.cache/octet-peers}
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ -f "$ref" ] || skip "$ref not found (../shared is absent)"
+command -v node >/dev/null 2>&1 || skip "node is not installed"
+command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
+[ -f "$peers/node_modules/tfjs-tflite-node/cc_deps/linux_amd64/libtensorflowlite_c.so" ] ||
+  skip "native TFLite peer not installed in $peers (run: sh $shared/tools/setup.sh)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+python3 "$here/make_int16_models.py" "$tmp" || { echo "FAIL: model generation"; exit 1; }
+
+# The .npy payloads (after the header) of two files are equal, and the
+# dtype is int16 ('<i2').
+same_npy() {
+  python3 - "$1" "$2" <<'PY'
+import struct, sys
+def load(p):
+    b = open(p, 'rb').read()
+    n = struct.unpack('<H', b[8:10])[0] if b[6] == 1 else struct.unpack('<I', b[8:12])[0]
+    off = (10 if b[6] == 1 else 12) + n
+    return b[off - n:off].decode('latin1'), b[off:]
+(ha, a), (hb, b) = load(sys.argv[1]), load(sys.argv[2])
+assert "'<i2'" in ha and "'<i2'" in hb, (ha, hb)
+assert len(a) == len(b) and len(a) > 0, (len(a), len(b))
+diff = sum(1 for i in range(0, len(a), 2) if a[i:i + 2] != b[i:i + 2])
+if diff:
+    sys.exit('%d of %d values differ' % (diff, len(a) // 2))
+PY
+}
+
+while read -r name n_in; do
+  tin=() oin=()
+  for ((i = 0; i < n_in; i++)); do
+    tin+=(--in "$tmp/${name}_in$i.npy")
+    oin+=(--input "$tmp/${name}_in$i.npy")
+  done
+  mkdir -p "$tmp/o_$name"
+  if ! node "$ref" "$tmp/$name.tflite" "${tin[@]}" --engine native --xnnpack off \
+    --out-dir "$tmp/t_$name" >/dev/null 2>"$tmp/err"; then
+    bad "$name: TFLite failed: $(tail -n 3 "$tmp/err")"; continue
+  fi
+  if ! "$octet" run "$tmp/$name.tflite" "${oin[@]}" --output-dir "$tmp/o_$name" \
+    >/dev/null 2>"$tmp/err"; then
+    bad "$name: octet failed: $(cat "$tmp/err")"; continue
+  fi
+  if msg=$(same_npy "$tmp/t_$name/output_0.npy" "$tmp/o_$name/output_0.npy" 2>&1); then
+    ok
+  else
+    bad "$name: $msg"
+  fi
+done <"$tmp/cases.txt"
+
+echo "int16 vs TFLite: $pass bit-exact, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
