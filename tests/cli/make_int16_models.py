@@ -2,11 +2,14 @@
 """Writes single-op int16 models (symmetric int16 activations, zero point
 0, as TFLite's 16x8 quantization makes them) for the ops whose int16 paths
 tests/data/conv and tests/kernels/tflite_cases.h do not already check
-against TFLite: pooling, MEAN, and the data movement ops. Also their
-inputs, random over the whole int16 range.
+against TFLite: pooling, MEAN, QUANTIZE int16 -> int16, resizing and the
+data movement ops. Also their inputs, random over the whole int16 range.
+TFLite 2.9 has no int16 ARG_MAX, DEPTH_TO_SPACE, HARD_SWISH, or QUANTIZE
+int8 -> int16 (octet refuses that one too).
 
 Usage: make_int16_models.py OUTDIR. Writes <name>.tflite and
-<name>_in<i>.npy per case, and OUTDIR/cases.txt with "name n_inputs" lines.
+<name>_in<i>.npy per case, and OUTDIR/cases.txt with "name n_inputs
+n_outputs" lines.
 test_int16_tflite.sh runs each case in TFLite and octet and compares the
 outputs bit for bit. Standard library only; the flatbuffer writer is
 scripts/make_conv_models.py's.
@@ -25,9 +28,12 @@ Tensor = m.Tensor
 # builtin operator codes and their BuiltinOptions union types
 AVG, MAX, MEAN, PAD, CONCAT, RESHAPE, SSLICE, TRANSPOSE = 1, 17, 40, 34, 2, 22, 45, 39
 SLICE, RESIZE_NN, QUANT = 65, 97, 114
-m.OPT_TYPE.update({AVG: 5, MAX: 5, MEAN: 27, PAD: 16, CONCAT: 10,
-                   RESHAPE: 17, SSLICE: 32, TRANSPOSE: 35, SLICE: 47,
-                   RESIZE_NN: 74, QUANT: 55})
+SPLIT, SQUEEZE, EXPAND, RESIZE_BL = 49, 43, 70, 23
+m.OPT_TYPE.update({AVG: 5, MAX: 5, MEAN: 27, PAD: 22, CONCAT: 10,
+                   RESHAPE: 17, SSLICE: 32, TRANSPOSE: 26, SLICE: 48,
+                   RESIZE_NN: 74, QUANT: 89,
+                   SPLIT: 35, SQUEEZE: 30, EXPAND: 52,
+                   RESIZE_BL: 15})
 
 
 def act(name, shape, scale, t=T16):
@@ -35,7 +41,8 @@ def act(name, shape, scale, t=T16):
 
 
 def const(name, values, shape=None):
-    return Tensor(name, T32, shape or [len(values)], list(values))
+    return Tensor(name, T32, shape if shape is not None else [len(values)],
+                  list(values))
 
 
 def pool(pad, sw, sh, fw, fh, act_=0):
@@ -87,6 +94,21 @@ def cases():
     yield ("resize_nn_half_pixel", RESIZE_NN, [(0, "bool", 0), (1, "bool", 1)],
            [act("x", [1, 3, 4, 2], s), const("size", [7, 5]),
             act("y", [1, 7, 5, 2], s)])
+    yield ("split_axis1", SPLIT, [(0, "i32", 3)],
+           [const("axis", [1], []), act("x", [2, 6, 4], s),
+            act("y0", [2, 2, 4], s), act("y1", [2, 2, 4], s),
+            act("y2", [2, 2, 4], s)], 3)
+    yield ("squeeze", SQUEEZE, [(0, "off", m.Vec("i32", [0, 2]))],
+           [act("x", [1, 5, 1, 3], s), act("y", [5, 3], s)])
+    yield ("expand_dims", EXPAND, [],
+           [act("x", [4, 3], s), const("axis", [1], []), act("y", [4, 1, 3], s)])
+    yield ("resize_bilinear_half_pixel", RESIZE_BL,
+           [(2, "bool", 0), (3, "bool", 1)],
+           [act("x", [1, 3, 4, 2], s), const("size", [7, 9]),
+            act("y", [1, 7, 9, 2], s)])
+    yield ("resize_bilinear_align", RESIZE_BL, [(2, "bool", 1), (3, "bool", 0)],
+           [act("x", [1, 4, 3, 3], s), const("size", [7, 8]),
+            act("y", [1, 7, 8, 3], s)])
     yield ("quantize_s16_to_s16", QUANT, [],
            [act("x", [500], s), act("y", [500], m.f32(0.00071))])
 
@@ -96,13 +118,16 @@ def main():
     os.makedirs(out, exist_ok=True)
     rng = random.Random(16)
     lines = []
-    for name, op, opts, tensors in cases():
-        ins = list(range(len(tensors) - 1))
-        model = m.build_model(op, opts, tensors, ins, [len(tensors) - 1])
+    for case in cases():
+        name, op, opts, tensors = case[:4]
+        n_out = case[4] if len(case) > 4 else 1
+        n = len(tensors)
+        ins = list(range(n - n_out))
+        model = m.build_model(op, opts, tensors, ins, list(range(n - n_out, n)))
         with open(os.path.join(out, name + ".tflite"), "wb") as f:
             f.write(model)
         n_in = 0
-        for t in tensors[:-1]:
+        for t in tensors[:n - n_out]:
             if t.data is not None:
                 continue
             lo, hi = m.RANGE[t.type]
@@ -110,7 +135,7 @@ def main():
             m.write_npy(os.path.join(out, "%s_in%d.npy" % (name, n_in)),
                         t.type, t.shape, vals)
             n_in += 1
-        lines.append("%s %d\n" % (name, n_in))
+        lines.append("%s %d %d\n" % (name, n_in, n_out))
     with open(os.path.join(out, "cases.txt"), "w") as f:
         f.writelines(lines)
 

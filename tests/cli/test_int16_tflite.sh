@@ -3,7 +3,8 @@
 # TensorFlow Lite 2.9 (native, built-in kernels, no XNNPACK): the single-op
 # models from make_int16_models.py (pooling, MEAN, QUANTIZE int16 -> int16
 # and the data movement ops: PAD, CONCATENATION, RESHAPE, STRIDED_SLICE,
-# TRANSPOSE, SLICE, RESIZE_NEAREST_NEIGHBOR), on random int16 inputs, run in
+# TRANSPOSE, SLICE, SPLIT, SQUEEZE, EXPAND_DIMS, RESIZE_NEAREST_NEIGHBOR,
+# RESIZE_BILINEAR), on random int16 inputs, run in
 # both and the output arrays compared exactly. (CONV_2D, DEPTHWISE_CONV_2D,
 # FULLY_CONNECTED, TRANSPOSE_CONV 16x8 are in tests/data/conv; the
 # elementwise and activation int16 paths in tests/kernels/tflite_cases.h.)
@@ -32,8 +33,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 python3 "$here/make_int16_models.py" "$tmp" || { echo "FAIL: model generation"; exit 1; }
 
-# The .npy payloads (after the header) of two files are equal, and the
-# dtype is int16 ('<i2').
+# Two .npy files hold the same dtype and the same bytes after the header.
 same_npy() {
   python3 - "$1" "$2" <<'PY'
 import struct, sys
@@ -43,15 +43,15 @@ def load(p):
     off = (10 if b[6] == 1 else 12) + n
     return b[off - n:off].decode('latin1'), b[off:]
 (ha, a), (hb, b) = load(sys.argv[1]), load(sys.argv[2])
-assert "'<i2'" in ha and "'<i2'" in hb, (ha, hb)
+da, db = (h.split("'descr':")[1].split(',')[0] for h in (ha, hb))
+assert da == db, (ha, hb)
 assert len(a) == len(b) and len(a) > 0, (len(a), len(b))
-diff = sum(1 for i in range(0, len(a), 2) if a[i:i + 2] != b[i:i + 2])
-if diff:
-    sys.exit('%d of %d values differ' % (diff, len(a) // 2))
+if a != b:
+    sys.exit('%d of %d bytes differ' % (sum(x != y for x, y in zip(a, b)), len(a)))
 PY
 }
 
-while read -r name n_in; do
+while read -r name n_in n_out; do
   tin=() oin=()
   for ((i = 0; i < n_in; i++)); do
     tin+=(--in "$tmp/${name}_in$i.npy")
@@ -66,12 +66,14 @@ while read -r name n_in; do
     >/dev/null 2>"$tmp/err"; then
     bad "$name: octet failed: $(cat "$tmp/err")"; continue
   fi
-  if msg=$(same_npy "$tmp/t_$name/output_0.npy" "$tmp/o_$name/output_0.npy" 2>&1); then
-    ok
-  else
-    bad "$name: $msg"
-  fi
+  for ((k = 0; k < n_out; k++)); do
+    if msg=$(same_npy "$tmp/t_$name/output_$k.npy" "$tmp/o_$name/output_$k.npy" 2>&1); then
+      ok
+    else
+      bad "$name output $k: $msg"
+    fi
+  done
 done <"$tmp/cases.txt"
 
-echo "int16 vs TFLite: $pass bit-exact, $fail failed"
+echo "int16 vs TFLite: $pass outputs bit-exact, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
