@@ -69,6 +69,12 @@ def cases():
     yield ("mean_hw_big", MEAN, [(0, "bool", 1)],
            [act("x", [1, 16, 16, 8], s), const("axes", [1, 2]),
             act("y", [1, 1, 1, 8], m.f32(0.0000173))])
+    yield ("mean_axes_0_2", MEAN, [(0, "bool", 0)],
+           [act("x", [3, 4, 5], s), const("axes", [0, -1]),
+            act("y", [4], m.f32(0.0009))])
+    yield ("max_same_relun1", MAX, pool(m.SAME, 1, 1, 2, 2, m.RELU_N1),
+           [act("x", [1, 5, 4, 3], m.f32(0.0001)),
+            act("y", [1, 5, 4, 3], m.f32(0.0001))])
     yield ("avg_big_filter", AVG, pool(m.VALID, 3, 3, 7, 5),
            [act("x", [1, 11, 14, 2], s), act("y", [1, 3, 3, 2], s)])
     yield ("pad", PAD, [],
