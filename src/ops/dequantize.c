@@ -54,6 +54,11 @@ static oct_status prepare_per_channel(oct_ctx *ctx, oct_node *node,
   return OCT_OK;
 }
 
+static oct_status prepare_params(oct_ctx *ctx, oct_node *node,
+                                 dequantize_data *d, const oct_tensor *in);
+static void run(const dequantize_data *d, const oct_tensor *in,
+                oct_tensor *out);
+
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   oct_tensor *in, *out;
   oct_status st = oct_ew_io(ctx, node, 1, 1, &in, &out);
@@ -65,6 +70,25 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   if ((st = oct_op_data_alloc(ctx, node, sizeof *d, (void **)&d))) return st;
   d->in_type = in->type;
   node->kernel = "ref";
+  if ((st = prepare_params(ctx, node, d, in))) return st;
+  if (in->is_const && in->data && !out->is_variable && !out->is_io) {
+    /* Constant weights (float16 / weights-int8 files): expand once into
+     * persistent memory, so invoke costs what the float model costs and
+     * consumers see a constant float tensor at their prepare. */
+    void *buf;
+    if ((st = oct_persistent_alloc(ctx, out->bytes, &buf))) return st;
+    out->data = buf;
+    run(d, in, out);
+    out->is_const = 1;
+    node->folded = 1;
+    node->kernel = "folded";
+  }
+  return OCT_OK;
+}
+
+static oct_status prepare_params(oct_ctx *ctx, oct_node *node,
+                                 dequantize_data *d, const oct_tensor *in) {
+  oct_status st;
   switch (in->type) {
     case OCT_FLOAT16:
       return OCT_OK;
@@ -87,9 +111,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
-  const dequantize_data *d = node->data;
-  const oct_tensor *in = oct_input(ctx, node, 0);
-  oct_tensor *out = oct_output(ctx, node, 0);
+  if (node->folded) return OCT_OK;
+  run(node->data, oct_input(ctx, node, 0), oct_output(ctx, node, 0));
+  return OCT_OK;
+}
+
+static void run(const dequantize_data *d, const oct_tensor *in,
+                oct_tensor *out) {
   const size_t n = (size_t)oct_tensor_elems(in);
   float *y = out->data;
   switch (d->in_type) {
@@ -114,7 +142,6 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
       oct_dequantize_s16_f32_ref(&d->aff, n, in->data, y);
       break;
   }
-  return OCT_OK;
 }
 
 const oct_op oct_op_dequantize = {OCT_OP_DEQUANTIZE, prepare, eval};

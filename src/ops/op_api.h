@@ -63,6 +63,9 @@ typedef struct oct_node {
   const char *kernel;  /* variant name for `octet inspect --kernels` */
   int32_t scratch_first;
   int32_t scratch_count;
+  uint8_t folded;      /* prepare computed the outputs once into persistent
+                          memory and marked them constant; eval does nothing
+                          (DEQUANTIZE of constant weights) */
 } oct_node;
 
 typedef struct oct_op {

@@ -142,6 +142,8 @@ oct_status oct_plan_memory(struct oct_interp *it, size_t *needed) {
     }
     for (int32_t k = 0; k < n->n_out; k++) {
       const int32_t t = n->out[k];
+      /* folded at prepare: its outputs are constants now, not written */
+      if (n->folded && it->tensors[t].is_const) continue;
       if (first[t] != UNDEF && !it->tensors[t].is_variable)
         return oct_set_error(it, OCT_ERR_MODEL,
                              "op %d (%s) writes tensor %d '%s', which is %s",
