@@ -68,6 +68,9 @@ static int runs_int8(int code) {
 
 static int runs_int16(int code) {
   switch (code) {
+    case OCT_OP_FULLY_CONNECTED: case OCT_OP_TRANSPOSE_CONV: case OCT_OP_RELU:
+    case OCT_OP_RELU6: case OCT_OP_TRANSPOSE: case OCT_OP_SLICE: case OCT_OP_STRIDED_SLICE:
+    case OCT_OP_SPLIT: case OCT_OP_RESIZE_BILINEAR: case OCT_OP_RESIZE_NEAREST_NEIGHBOR:
     case OCT_OP_CONV_2D: case OCT_OP_DEPTHWISE_CONV_2D: case OCT_OP_ADD: case OCT_OP_SUB:
     case OCT_OP_MUL: case OCT_OP_AVERAGE_POOL_2D: case OCT_OP_MAX_POOL_2D: case OCT_OP_MEAN:
     case OCT_OP_RESHAPE: case OCT_OP_SQUEEZE: case OCT_OP_EXPAND_DIMS: case OCT_OP_SOFTMAX:

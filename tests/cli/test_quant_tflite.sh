@@ -4,9 +4,7 @@
 # with --io int8, --io uint8 and int16x8), at batch 100 so one run covers
 # 100 images, is run by TFLite 2.9's built-in kernels (tflite_ref.js
 # --engine native --xnnpack off) and by octet on the same 100 evaluation
-# images; every output byte must agree. Exception: octet's runtime has no
-# int16 FULLY_CONNECTED yet, so int16x8 keeps the classifier in float, and
-# float FC sums differ in the last bits between the two (1e-5 allowed).
+# images; every output byte must agree.
 # --per-channel-fc is not checked here: TFLite 2.9's int8 FULLY_CONNECTED
 # reads only the first weight scale (per-channel FC came in later releases),
 # which is why per-tensor is the default.
@@ -83,7 +81,8 @@ done
 check cnn_bn_io_int8 0 $fx/cnn_bn.onnx --quantize int8 --io int8
 check cnn_bn_io_uint8 0 $fx/cnn_bn.onnx --quantize int8 --io uint8
 check cnn_bn_mse 0 $fx/cnn_bn.onnx --quantize int8 --calibrator mse
-check cnn_bn_int16x8 1e-5 $fx/cnn_bn.onnx --quantize int16x8
+check cnn_bn_int16x8 0 $fx/cnn_bn.onnx --quantize int16x8
+check mobilenet_v2_tiny_int16x8 0 $fx/mobilenet_v2_tiny.onnx --quantize int16x8
 
 echo "test_quant_tflite: $pass passed, $fail failed"
 [ $fail -eq 0 ]
