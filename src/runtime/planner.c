@@ -39,7 +39,7 @@ static int is_reshape_like(int32_t code) {
 oct_status oct_plan_aliases(struct oct_interp *it);
 oct_status oct_plan_aliases(struct oct_interp *it) {
   for (int32_t i = 0; i < it->n_nodes; i++) {
-    const oct_node *n = &it->nodes[i];
+    oct_node *n = &it->nodes[i];
     if (!is_reshape_like(n->builtin) || n->n_in < 1 || n->n_out != 1) continue;
     const int32_t a = n->in[0], b = n->out[0];
     if (a < 0 || a == b) continue;
@@ -52,6 +52,7 @@ oct_status oct_plan_aliases(struct oct_interp *it) {
        * reshaped weights, say) can read it in prepare. */
       out->data = in->data;
       out->is_const = 1;
+      n->folded = 1; /* nothing to write: a model output can be constant */
       continue;
     }
     /* A model input returned as a model output keeps its own buffer, so

@@ -22,6 +22,17 @@ static oct_status lower_to_reshape(oct_ir_graph *g, int i) {
   const int rank = g->tensors[y].rank;
   int32_t shape[OCT_MAX_RANK];
   for (int k = 0; k < rank; k++) shape[k] = g->tensors[y].dims[k];
+  if (rank == 0) {
+    /* A scalar: a zero-length shape tensor is not a valid IR tensor, so
+     * the options' empty new_shape says it, which TFLite reads the same. */
+    oct_ir_op *o = &g->ops[i];
+    o->n_inputs = 1;
+    o->n_outputs = 1;
+    o->code = OCT_OP_RESHAPE;
+    o->version = 0;
+    o->opts.reshape.count = 0;
+    return OCT_OK;
+  }
   const int32_t len = rank;
   const int s =
       oct_pu_add_const(g, g->ops[i].name, "shape", OCT_INT32, 1, &len, shape);
