@@ -1,11 +1,14 @@
 /*
- * `octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy] [--limit N]
- *             [--json] [--ref]`:
+ * `octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy]
+ *             [--reference FLOAT_MODEL] [--top K] [--limit N] [--json]
+ *             [--ref-kernels]`:
  * the trade-off table. Runs every model on the same samples and prints,
  * side by side, what a user weighs when choosing between a float model and
- * its quantized versions: file size, arena (RAM), top-1 accuracy, agreement
- * with the first model (top-1 and the largest output difference) and the
- * latency of one invoke (median and p90 over all samples).
+ * its quantized versions: file size, arena (RAM), top-1 and top-K accuracy,
+ * agreement with the reference model (top-1 agreement, output SQNR and the
+ * largest output difference) and the latency of one invoke (median and p90
+ * over all samples). The reference is --reference when given (it is listed
+ * first), else the first model.
  *
  * X.npy holds float32 samples [N, ...] in the first model input's layout
  * (its batch dimension must be 1); quantized inputs are quantized from it
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "io/npy.h"
@@ -27,17 +31,17 @@
 typedef struct eval_args {
   const char *models[EVAL_MAX_MODELS];
   int n_models;
-  const char *data, *labels;
-  long limit;
-  int json;
+  const char *data, *labels, *reference;
+  long limit, top_k;
+  int json, progress;
   oct_options opts;
 } eval_args;
 
 typedef struct eval_result {
   const char *kind;
   size_t file_bytes, arena_bytes, weight_bytes;
-  long samples, correct, agree;
-  double max_diff;
+  long samples, correct, correct_k, agree;
+  double max_diff, sig2, noise2;
   double median_us, p90_us;
 } eval_result;
 
@@ -58,21 +62,35 @@ static int parse_args(int argc, char **argv, eval_args *a) {
     } else if (!strcmp(o, "--limit")) {
       if (i + 1 >= argc || cli_parse_int(argv[++i], 1, 1L << 30, &a->limit))
         return cli_error("eval: --limit needs a positive number");
+    } else if (!strcmp(o, "--top")) {
+      if (i + 1 >= argc || cli_parse_int(argv[++i], 1, 1000, &a->top_k))
+        return cli_error("eval: --top needs a number from 1 to 1000");
+    } else if (!strcmp(o, "--reference")) {
+      if (i + 1 >= argc) return cli_error("eval: --reference needs a model file");
+      a->reference = argv[++i];
     } else if (!strcmp(o, "--json")) {
       a->json = 1;
-    } else if (!strcmp(o, "--ref")) {
+    } else if (!strcmp(o, "--ref-kernels") || !strcmp(o, "--ref")) {
       a->opts.kernels = OCT_KERNELS_REF;
     } else if (o[0] == '-' && o[1]) {
       return cli_error("eval: unknown option '%s'", o);
-    } else if (a->n_models == EVAL_MAX_MODELS) {
-      return cli_error("eval: at most %d models", EVAL_MAX_MODELS);
+    } else if (a->n_models == EVAL_MAX_MODELS - 1) {
+      return cli_error("eval: at most %d models", EVAL_MAX_MODELS - 1);
     } else {
       a->models[a->n_models++] = o;
     }
   }
   if (!a->n_models || !a->data)
     return cli_error("eval: usage: octet eval MODEL [MODEL ...] --data X.npy "
-                     "[--labels Y.npy] [--limit N] [--json] [--ref]");
+                     "[--labels Y.npy] [--reference FLOAT_MODEL] [--top K] [--limit N] "
+                     "[--json] [--ref-kernels]");
+  if (a->reference) {
+    memmove(a->models + 1, a->models, (size_t)a->n_models * sizeof a->models[0]);
+    a->models[0] = a->reference;
+    a->n_models++;
+  }
+  if (!a->top_k) a->top_k = 5;
+  a->progress = !a->json && isatty(2);
   return 0;
 }
 
@@ -149,6 +167,29 @@ static size_t argmax(const float *y, size_t n) {
   return best;
 }
 
+/* Whether class `label` is among the k highest scores (ties count against
+ * it only when a higher-scoring class comes first, as argmax does). */
+static int in_top_k(const float *y, size_t n, long label, long k) {
+  if (label < 0 || (size_t)label >= n) return 0;
+  long above = 0;
+  for (size_t i = 0; i < n; i++)
+    if (y[i] > y[label] || (y[i] == y[label] && (long)i < label)) above++;
+  return above < k;
+}
+
+static void show_progress(const eval_args *a, int model, long done, long n) {
+  if (!a->progress) return;
+  const int width = 30, fill = (int)(width * done / (n ? n : 1));
+  fprintf(stderr, "\reval: model %d/%d [%.*s%*s] %ld/%ld", model + 1, a->n_models, fill,
+          "##############################", width - fill, "", done, n);
+  if (done == n && model + 1 == a->n_models) fputs("\r\033[K", stderr);
+  fflush(stderr);
+}
+
+static double sqnr_db(const eval_result *e) {
+  return 10.0 * log10(e->sig2 / e->noise2);
+}
+
 static int cmp_double(const void *a, const void *b) {
   const double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -162,7 +203,7 @@ static long label_at(const oct_npy_array *l, long i) {
 
 /* Runs one model over the samples. `ref_top1`/`ref_out` hold the first
  * model's results (filled when `fill` is set). */
-static int eval_model(const eval_args *a, const char *path, const oct_npy_array *x,
+static int eval_model(const eval_args *a, int index, const char *path, const oct_npy_array *x,
                       long n, size_t sample_elems, const oct_npy_array *labels,
                       long *ref_top1, float *ref_out, size_t *out_elems, int fill,
                       eval_result *r) {
@@ -222,6 +263,7 @@ static int eval_model(const eval_args *a, const char *path, const oct_npy_array 
     }
     const long top = (long)argmax(y, o_elems);
     if (labels && top == label_at(labels, i)) r->correct++;
+    if (labels && in_top_k(y, o_elems, label_at(labels, i), a->top_k)) r->correct_k++;
     float *ref = ref_out + (size_t)i * o_elems;
     if (fill) {
       ref_top1[i] = top;
@@ -231,7 +273,10 @@ static int eval_model(const eval_args *a, const char *path, const oct_npy_array 
     for (size_t k = 0; k < o_elems; k++) {
       const double d = fabs((double)y[k] - (double)ref[k]);
       if (d > r->max_diff) r->max_diff = d;
+      r->sig2 += (double)ref[k] * (double)ref[k];
+      r->noise2 += d * d;
     }
+    if ((i & 63) == 0 || i + 1 == n) show_progress(a, index, i + 1, n);
   }
   r->samples = n;
   qsort(times, (size_t)n, sizeof *times, cmp_double);
@@ -259,25 +304,36 @@ static const char *base_name(const char *p) {
 static void print_table(const eval_args *a, const eval_result *r, int has_labels) {
   printf("%ld samples from %s%s\n\n", r[0].samples, a->data,
          a->opts.kernels == OCT_KERNELS_REF ? " (reference kernels)" : "");
-  printf("%-34s %-12s %10s %6s %10s %8s %8s %9s %10s %10s %6s\n", "model", "kind", "size",
-         "vs 1st", "arena", "top-1", "agree", "max|diff|", "median", "p90", "speed");
+  char topk[16];
+  snprintf(topk, sizeof topk, "top-%ld", a->top_k);
+  printf("%-34s %-12s %10s %6s %10s %8s %8s %8s %7s %9s %10s %10s %6s\n", "model", "kind",
+         "size", "vs 1st", "arena", "top-1", topk, "agree", "SQNR", "max|diff|", "median", "p90",
+         "speed");
   for (int i = 0; i < a->n_models; i++) {
     const eval_result *e = &r[i];
-    char size[32], arena[32], acc[16], ratio[16], speed[16];
+    char size[32], arena[32], acc[16], acck[16], ratio[16], speed[16], sq[16];
     human_bytes(size, sizeof size, e->file_bytes);
     human_bytes(arena, sizeof arena, e->arena_bytes);
-    if (has_labels) snprintf(acc, sizeof acc, "%.2f%%", 100.0 * (double)e->correct / (double)e->samples);
-    else snprintf(acc, sizeof acc, "-");
+    if (has_labels) {
+      snprintf(acc, sizeof acc, "%.2f%%", 100.0 * (double)e->correct / (double)e->samples);
+      snprintf(acck, sizeof acck, "%.2f%%", 100.0 * (double)e->correct_k / (double)e->samples);
+    } else {
+      snprintf(acc, sizeof acc, "-");
+      snprintf(acck, sizeof acck, "-");
+    }
+    if (e->noise2 > 0) snprintf(sq, sizeof sq, "%.1fdB", sqnr_db(e));
+    else snprintf(sq, sizeof sq, "inf");
     snprintf(ratio, sizeof ratio, "%.2fx", (double)r[0].file_bytes / (double)e->file_bytes);
     snprintf(speed, sizeof speed, "%.2fx", r[0].median_us / (e->median_us > 0 ? e->median_us : 1));
-    printf("%-34.34s %-12s %10s %6s %10s %8s %7.2f%% %9.4f %8.1fus %8.1fus %6s\n",
-           base_name(a->models[i]), e->kind, size, ratio, arena, acc,
-           100.0 * (double)e->agree / (double)e->samples, e->max_diff, e->median_us,
+    printf("%-34.34s %-12s %10s %6s %10s %8s %8s %7.2f%% %7s %9.4f %8.1fus %8.1fus %6s\n",
+           base_name(a->models[i]), e->kind, size, ratio, arena, acc, acck,
+           100.0 * (double)e->agree / (double)e->samples, sq, e->max_diff, e->median_us,
            e->p90_us, speed);
   }
-  printf("\nvs 1st: the first model's file size over this one's; agree: top-1 equal to\n"
-         "the first model's; max|diff|: largest output difference from it (after\n"
-         "dequantizing); median/p90: one invoke; speed: first model's median over this one's.\n");
+  printf("\nvs 1st: the reference (first) model's file size over this one's; agree: top-1\n"
+         "equal to the reference's; SQNR: reference output power over the power of the\n"
+         "difference; max|diff|: largest output difference (after dequantizing);\n"
+         "median/p90: one invoke; speed: the reference's median over this one's.\n");
 }
 
 static void print_json(const eval_args *a, const eval_result *r, int has_labels) {
@@ -294,9 +350,19 @@ static void print_json(const eval_args *a, const eval_result *r, int has_labels)
     json_int(&j, "file_bytes", (long long)e->file_bytes);
     json_int(&j, "arena_bytes", (long long)e->arena_bytes);
     json_int(&j, "weight_bytes", (long long)e->weight_bytes);
-    if (has_labels) json_double(&j, "top1", (double)e->correct / (double)e->samples);
-    else json_null(&j, "top1");
-    json_double(&j, "agree_top1", (double)e->agree / (double)e->samples);
+    json_int(&j, "samples", e->samples);
+    json_int(&j, "top_k", a->top_k);
+    if (has_labels) {
+      json_double(&j, "top1", (double)e->correct / (double)e->samples);
+      json_double(&j, "topk", (double)e->correct_k / (double)e->samples);
+    } else {
+      json_null(&j, "top1");
+      json_null(&j, "topk");
+    }
+    json_bool(&j, "is_reference", i == 0);
+    json_double(&j, "agreement", (double)e->agree / (double)e->samples);
+    if (e->noise2 > 0) json_double(&j, "sqnr_db", sqnr_db(e));
+    else json_null(&j, "sqnr_db"); /* identical outputs: infinite */
     json_double(&j, "max_abs_diff", e->max_diff);
     json_double(&j, "median_us", e->median_us);
     json_double(&j, "p90_us", e->p90_us);
@@ -370,7 +436,7 @@ int cmd_eval(int argc, char **argv) {
         goto done;
       }
     }
-    if (eval_model(&a, a.models[i], &x, n, sample_elems, a.labels ? &labels : NULL,
+    if (eval_model(&a, i, a.models[i], &x, n, sample_elems, a.labels ? &labels : NULL,
                    ref_top1, ref_out, &out_elems, i == 0, &res[i]))
       goto done;
   }

@@ -18,16 +18,37 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 out=$("$octet" eval "$tmp/cnn.tflite" "$tmp/mlp.tflite" --data $fx/fmnist_test_1000_x.npy \
       --labels $fx/fmnist_test_1000_y.npy) || bad "eval exit status"
 echo "$out"
-grep -E "^cnn.tflite +float32 .* 89\.50% +100\.00% +0\.0000" <<<"$out" >/dev/null && ok ||
+grep -E "^cnn.tflite +float32 .* 89\.50% +[0-9.]+% +100\.00% +inf +0\.0000" <<<"$out" >/dev/null && ok ||
   bad "cnn_bn row (want 89.50%, agreeing with itself)"
 grep -E "^mlp.tflite +float32 .* 88\.70% " <<<"$out" >/dev/null && ok || bad "mlp row (want 88.70%)"
 
 json=$("$octet" eval "$tmp/cnn.tflite" --data $fx/fmnist_test_1000_x.npy \
        --labels $fx/fmnist_test_1000_y.npy --limit 100 --json) || bad "eval --json exit status"
 for k in '"samples":100' '"kind":"float32"' '"file_bytes":' '"arena_bytes":' '"top1":' \
-         '"agree_top1":1' '"median_us":' '"p90_us":'; do
+         '"topk":' '"agreement":1' '"sqnr_db":null' '"max_abs_diff":0' '"median_us":' \
+         '"p90_us":'; do
   grep -qF "$k" <<<"$json" && ok || bad "json lacks $k: $json"
 done
+
+# --reference: the float model is listed first and the others are compared
+# with it; a quantized model's SQNR is finite and high, its agreement < 1
+# only by a little; top-K accuracy is at least top-1.
+"$octet" convert $fx/cnn_bn.onnx -o "$tmp/cnn8.tflite" --quantize int8 \
+  --calibration $fx/fmnist_calib_512_x.npy >/dev/null || bad "quantize cnn_bn"
+json=$("$octet" eval "$tmp/cnn8.tflite" --reference "$tmp/cnn.tflite" --top 3 --json \
+       --data $fx/fmnist_test_1000_x.npy --labels $fx/fmnist_test_1000_y.npy --limit 200) ||
+  bad "eval --reference exit status"
+/usr/bin/python3 - "$json" <<'PY' && ok || bad "eval --reference json: $json"
+import json, sys
+j = json.loads(sys.argv[1])
+ref, q = j["models"]
+assert ref["is_reference"] and not q["is_reference"], "reference must come first"
+assert ref["path"].endswith("cnn.tflite") and q["kind"] == "int8"
+assert ref["sqnr_db"] is None and ref["agreement"] == 1
+assert 20 < q["sqnr_db"] < 80, q["sqnr_db"]
+assert 0.95 <= q["agreement"] <= 1 and q["max_abs_diff"] > 0
+assert q["top_k"] == 3 and q["topk"] >= q["top1"] and q["samples"] == 200
+PY
 
 # Bad inputs: one line on stderr, non-zero exit.
 /usr/bin/python3 - "$tmp" <<'PY' || { echo "SKIP: numpy missing"; exit 77; }
