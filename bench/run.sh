@@ -161,12 +161,15 @@ def load(path):
             return json.loads(line)
     return None
 
+STAT = "median"
+
+
 def ms(d, kind):
     if d is None:
         return None
     if kind == "octet":
-        return d["median_us"] / 1e3
-    return d["latency_us"]["median"] / 1e3
+        return d[STAT + "_us"] / 1e3
+    return d["latency_us"][STAT] / 1e3
 
 def fmt(v, w=8, p=3):
     return f"{v:{w}.{p}f}" if v is not None else f"{'-':>{w}}"
@@ -174,22 +177,30 @@ def fmt(v, w=8, p=3):
 def ratio(a, b):
     return a / b if a is not None and b else None
 
-print()
-print("median latency in ms, 1 thread unless stated (ratios < 1: octet faster)")
-hdr = (f"{'model':18} {'type':5} {'octet':>8} {'TFLite':>8} {'ORT':>8} "
-       f"{'oct/TFL':>8} {'oct/ORT':>8} {'octet 2t':>8} {'1t/2t':>6}")
-print(hdr)
-print("-" * len(hdr))
-rows = {}
-for m in models:
-    for q in ("f32", "int8"):
-        o = ms(load(f"{res}/{m}.{q}.octet.txt"), "octet")
-        t = ms(load(f"{res}/{m}.{q}.tflite.json"), "peer")
-        r = ms(load(f"{res}/{m}.{q}.ort.json"), "peer")
-        o2 = ms(load(f"{res}/{m}.int8.octet_t2.txt"), "octet") if q == "int8" else None
-        rows[(m, q)] = (o, t, r)
-        print(f"{m:18} {q:5} {fmt(o)} {fmt(t)} {fmt(r)} {fmt(ratio(o, t), 8, 2)} "
-              f"{fmt(ratio(o, r), 8, 2)} {fmt(o2)} {fmt(ratio(o, o2), 6, 2)}")
+def latency_table(title):
+    print()
+    print(f"{STAT} latency in ms, {title}")
+    hdr = (f"{'model':18} {'type':5} {'octet':>8} {'TFLite':>8} {'ORT':>8} "
+           f"{'oct/TFL':>8} {'oct/ORT':>8} {'octet 2t':>8} {'1t/2t':>6}")
+    print(hdr)
+    print("-" * len(hdr))
+    rows = {}
+    for m in models:
+        for q in ("f32", "int8"):
+            o = ms(load(f"{res}/{m}.{q}.octet.txt"), "octet")
+            t = ms(load(f"{res}/{m}.{q}.tflite.json"), "peer")
+            r = ms(load(f"{res}/{m}.{q}.ort.json"), "peer")
+            o2 = ms(load(f"{res}/{m}.int8.octet_t2.txt"), "octet") if q == "int8" else None
+            rows[(m, q)] = (o, t, r)
+            print(f"{m:18} {q:5} {fmt(o)} {fmt(t)} {fmt(r)} {fmt(ratio(o, t), 8, 2)} "
+                  f"{fmt(ratio(o, r), 8, 2)} {fmt(o2)} {fmt(ratio(o, o2), 6, 2)}")
+    return rows
+
+
+rows = latency_table("1 thread unless stated (ratios < 1: octet faster)")
+STAT = "min"
+latency_table("the same runs (less sensitive to other jobs on a shared machine)")
+STAT = "median"
 print()
 print("int8 / float32 latency ratio (< 1: int8 faster)")
 print(f"{'model':18} {'octet':>8} {'TFLite':>8} {'ORT':>8} {'oct i8/ORT f32':>15}")
