@@ -15,10 +15,13 @@
 # JSON of every measurement stays in $OUT/results/.
 #
 #   bash bench/run.sh [--runs N] [--warmup N] [--quick] [--no-gemm] [--clean]
+#                     [--reconvert]
 #
 #   --runs N     timed runs per model and engine (default 30; 10 with --quick)
 #   --quick      MobileNetV2 only, fewer runs
 #   --no-gemm    skip the XNNPACK GEMM comparison
+#   --reconvert  convert again even when the .tflite files exist (after the
+#                converter or quantizer changed)
 #   --clean      wrap every timing in ../shared/tools/run_clean.sh (waits for
 #                an idle machine; retries when other jobs interfered)
 # Environment: OCTET_BUILD (default build), OUT (default build/bench-models),
@@ -33,30 +36,32 @@ build=${OCTET_BUILD:-build}
 out=${OUT:-$build/bench-models}
 shared=${SHARED:-$root/../shared}
 py=/usr/bin/python3
-runs=30 warmup=5 quick=0 gemm=1 clean=0
+runs=30 warmup=5 quick=0 gemm=1 clean=0 reconvert=0
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift ;;
     --warmup) warmup=$2; shift ;;
     --quick) quick=1; runs=10; warmup=2 ;;
     --no-gemm) gemm=0 ;;
+    --reconvert) reconvert=1 ;;
     --clean) clean=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 res=$out/results
 mkdir -p "$res"
+# No stale numbers from an earlier run in this run's table.
+rm -f "$res"/*.json "$res"/*.txt
 log() { echo "== $*" >&2; }
 timed() { if [ "$clean" = 1 ]; then bash "$shared/tools/run_clean.sh" "$@"; else "$@"; fi; }
 
 # ---- octet
-if [ ! -x "$build/octet" ]; then
-  log "building octet in $build"
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j2 --target octet octet_io octet_runtime >/dev/null
-fi
+# Always (re)build: incremental, so a run measures the code checked out.
+[ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+log "building octet in $build"
+cmake --build "$build" -j2 --target octet octet_io octet_runtime >/dev/null
 octet=$build/octet
 
 # ---- models
@@ -76,11 +81,13 @@ fi
 for m in "${models[@]}"; do
   calib=$out/${m}_calib.npy
   [ -f "$calib" ] || calib=tests/data/fixtures/fmnist_calib_512_x.npy
-  if [ ! -f "$out/$m.f32.tflite" ] || [ "$out/$m.onnx" -nt "$out/$m.f32.tflite" ]; then
+  if [ "$reconvert" = 1 ] || [ ! -f "$out/$m.f32.tflite" ] ||
+     [ "$out/$m.onnx" -nt "$out/$m.f32.tflite" ]; then
     log "convert $m float32"
     "$octet" convert "$out/$m.onnx" -o "$out/$m.f32.tflite" >"$res/$m.convert_f32.txt"
   fi
-  if [ ! -f "$out/$m.int8.tflite" ] || [ "$out/$m.onnx" -nt "$out/$m.int8.tflite" ]; then
+  if [ "$reconvert" = 1 ] || [ ! -f "$out/$m.int8.tflite" ] ||
+     [ "$out/$m.onnx" -nt "$out/$m.int8.tflite" ]; then
     log "convert $m int8 (calibration: $calib)"
     "$octet" convert "$out/$m.onnx" -o "$out/$m.int8.tflite" --quantize int8 \
       --calibration "$calib" >"$res/$m.convert_int8.txt"
@@ -101,11 +108,11 @@ for m in "${models[@]}"; do
   for q in f32 int8; do
     log "$m $q: octet"
     timed "$octet" bench "$out/$m.$q.tflite" --json --runs "$runs" --warmup "$warmup" \
-      --threads 1 >"$res/$m.$q.octet.txt"
+      --threads 1 >"$res/$m.$q.octet.txt" || log "octet failed on $m $q"
     if [ "$q" = int8 ]; then
       log "$m int8: octet, 2 threads"
       timed "$octet" bench "$out/$m.int8.tflite" --json --runs "$runs" --warmup "$warmup" \
-        --threads 2 >"$res/$m.int8.octet_t2.txt"
+        --threads 2 >"$res/$m.int8.octet_t2.txt" || log "octet failed on $m int8, 2 threads"
     fi
     [ "$peers" = 1 ] || continue
     log "$m $q: TFLite 2.9 native + XNNPACK"
@@ -131,12 +138,14 @@ if [ "$gemm" = 1 ]; then
     fi
   fi
   if [ -f /usr/include/xnnpack.h ] && [ -f /usr/include/pthreadpool.h ]; then
-    cmake --build "$build" -j2 --target octet_io octet_runtime >/dev/null
     cc -O2 -std=c11 -Iinclude -Isrc -Itests bench/gemm_xnnpack.c "$build/liboctet_io.a" \
       "$build/liboctet_runtime.a" -lXNNPACK -lpthreadpool -lm -lpthread -o "$build/gemm_xnnpack"
     log "GEMM: XNNPACK vs octet on MobileNetV2's 1x1 shapes"
-    timed "$build/gemm_xnnpack" --runs "$(( runs < 20 ? runs : 20 ))" --json >"$res/gemm.txt"
-    gemm_json=$res/gemm.txt
+    if timed "$build/gemm_xnnpack" --runs "$(( runs < 20 ? runs : 20 ))" --json >"$res/gemm.txt"; then
+      gemm_json=$res/gemm.txt
+    else
+      log "gemm_xnnpack failed"
+    fi
   else
     log "XNNPACK headers missing (apt-get install libxnnpack-dev libpthreadpool-dev): no GEMM table"
   fi
