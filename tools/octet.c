@@ -15,6 +15,7 @@ static void usage(FILE *f) {
           "  octet convert IN.{onnx,tflite} -o OUT.tflite [--no-optimize] [--nhwc-io]\n"
           "                [--batch N] [--json] [--quantize MODE [--calibration X.npy]]\n"
           "  octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy] [--limit N] [--json]\n"
+          "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json]\n"
           "\n"
           "common options: --ref (reference kernels only), --json\n",
           OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);
@@ -34,6 +35,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
   if (!strcmp(argv[1], "convert")) return cmd_convert(argc - 2, argv + 2);
   if (!strcmp(argv[1], "eval")) return cmd_eval(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "bench")) return cmd_bench(argc - 2, argv + 2);
   fprintf(stderr, "octet: unknown command '%s'\n\n", argv[1]);
   usage(stderr);
   return 2;
