@@ -1,0 +1,241 @@
+/*
+ * int8 DEPTHWISE_CONV_2D (depth multiplier 1, any kernel size up to
+ * OCT_X86_DW_MAX_TAPS taps, stride, dilation and padding).
+ *
+ * Per output pixel, taps are taken in pairs: the two taps' inputs, widened
+ * to int16 with the input offset added (|x + in_off| <= 255), are
+ * interleaved (vpunpck[lh]wd) and multiplied by interleaved int16 weights
+ * with vpmaddwd, which sums each pair exactly into int32. A tap outside
+ * the input reads a row of zero points (adds 0), as does the padding tap
+ * of an odd count (its weights are 0 anyway).
+ *
+ * Lane order: vpunpck works inside 128-bit lanes, so of a block's
+ * channels the "lo" accumulator holds, per 128-bit lane L, channels
+ * 8L..8L+3 and "hi" 8L+4..8L+7; vpackssdw(lo, hi) restores the natural
+ * order. Weights and requantization arrays are stored in that lane order.
+ */
+#if defined(__x86_64__)
+#include "x86_requant.h"
+
+static size_t align64(size_t v) { return (v + 63) & ~(size_t)63; }
+
+static int32_t block_of(int isa) { return isa == OCT_X86_AVX512 ? 32 : 16; }
+
+int oct_x86_dw_supported(const oct_conv_dims *d) {
+  return d->depth_mult == 1 && d->in_c == d->out_c &&
+         (int64_t)d->k_h * d->k_w <= OCT_X86_DW_MAX_TAPS;
+}
+
+size_t oct_x86_dw_plan_bytes(int isa, const oct_conv_dims *d) {
+  const int32_t bl = block_of(isa);
+  const size_t cp = (size_t)((d->out_c + bl - 1) / bl) * (size_t)bl;
+  const size_t pairs = (size_t)(d->k_h * d->k_w + 1) / 2;
+  return align64(sizeof(oct_x86_dw_plan)) + align64(5 * 4 * cp) +
+         align64(4 * cp) + align64(cp * pairs * 2 * 2) + align64(cp);
+}
+
+/* Channel held by lane i (of `half` int32 lanes) of half h of a block. */
+static int32_t lane_channel(int32_t i, int32_t h) {
+  return (i / 4) * 8 + h * 4 + i % 4;
+}
+
+const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
+                                            const oct_conv_dims *d,
+                                            const int8_t *w,
+                                            const int32_t *bias,
+                                            const oct_requant *q) {
+  oct_x86_dw_plan *p = mem;
+  const int32_t bl = block_of(isa), half = bl / 2;
+  p->isa = isa;
+  p->c = d->out_c;
+  p->cp = (p->c + bl - 1) / bl * bl;
+  p->block = bl;
+  p->taps = d->k_h * d->k_w;
+  p->pairs = (p->taps + 1) / 2;
+  p->in_off = q->input_offset;
+  for (int32_t t = 0; t < p->taps; t++) {
+    p->dy[t] = (t / d->k_w) * d->dil_h;
+    p->dx[t] = (t % d->k_w) * d->dil_w;
+  }
+  uint8_t *base = (uint8_t *)mem + align64(sizeof *p);
+  int32_t *rq = (int32_t *)(void *)base;
+  base += align64(5 * 4 * (size_t)p->cp);
+  int32_t *perm = (int32_t *)(void *)base;
+  base += align64(4 * (size_t)p->cp);
+  for (int32_t c0 = 0; c0 < p->cp; c0 += bl)
+    for (int32_t h = 0; h < 2; h++)
+      for (int32_t i = 0; i < half; i++)
+        perm[c0 + h * half + i] = c0 + lane_channel(i, h);
+  oct_x86_requant_init(&p->rq, rq, p->cp, perm, p->c, bias, q);
+  int16_t *wp = (int16_t *)(void *)base;
+  base += align64((size_t)p->cp * (size_t)p->pairs * 4);
+  for (int32_t c0 = 0, cb = 0; c0 < p->cp; c0 += bl, cb++)
+    for (int32_t tp = 0; tp < p->pairs; tp++)
+      for (int32_t h = 0; h < 2; h++)
+        for (int32_t i = 0; i < half; i++)
+          for (int32_t t = 0; t < 2; t++) {
+            const int32_t ch = c0 + lane_channel(i, h), tap = 2 * tp + t;
+            const size_t idx =
+                ((((size_t)cb * p->pairs + tp) * 2 + h) * half + i) * 2 + t;
+            wp[idx] = ch < p->c && tap < p->taps
+                          ? w[(size_t)tap * (size_t)p->c + (size_t)ch]
+                          : 0;
+          }
+  p->w = wp;
+  int8_t *z = (int8_t *)base;
+  oct_memset(z, (int)(uint8_t)(int8_t)(-q->input_offset), (size_t)p->cp);
+  p->zrow = z;
+  return p;
+}
+
+/* Input pointers (channel 0) of the pixel's taps, zero-point row for those
+ * outside the input. */
+static OCT_AI void tap_ptrs(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                            const int8_t *img, int32_t y0, int32_t x0,
+                            const int8_t **ptr) {
+  const int32_t n = 2 * p->pairs;
+  for (int32_t t = 0; t < n; t++) {
+    const int32_t iy = y0 + p->dy[t], ix = x0 + p->dx[t];
+    ptr[t] = t < p->taps && iy >= 0 && iy < d->in_h && ix >= 0 && ix < d->in_w
+                 ? img + ((size_t)iy * (size_t)d->in_w + (size_t)ix) *
+                             (size_t)p->c
+                 : p->zrow;
+  }
+}
+
+static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
+                                          const int8_t *const *ptr,
+                                          int8_t *o, const int UP) {
+  const __m512i off = _mm512_set1_epi16((int16_t)p->in_off);
+  const __m512i *wv = (const __m512i *)(const void *)p->w;
+  for (int32_t c0 = 0; c0 < p->c; c0 += 32) {
+    const int32_t left = p->c - c0;
+    const __mmask32 k =
+        left >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << left) - 1);
+    __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+    for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
+      __m512i x0, x1;
+      if (left >= 32) {
+        x0 = _mm512_cvtepi8_epi16(
+            _mm256_loadu_si256((const __m256i *)(const void *)(ptr[2 * tp] + c0)));
+        x1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+            (const __m256i *)(const void *)(ptr[2 * tp + 1] + c0)));
+      } else {
+        x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, ptr[2 * tp] + c0));
+        x1 = _mm512_cvtepi8_epi16(
+            _mm256_maskz_loadu_epi8(k, ptr[2 * tp + 1] + c0));
+      }
+      x0 = _mm512_add_epi16(x0, off);
+      x1 = _mm512_add_epi16(x1, off);
+      lo = _mm512_add_epi32(
+          lo, _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), _mm512_loadu_si512(wv)));
+      hi = _mm512_add_epi32(
+          hi, _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), _mm512_loadu_si512(wv + 1)));
+    }
+    lo = oct_rq512(lo, &p->rq, (size_t)c0, UP);
+    hi = oct_rq512(hi, &p->rq, (size_t)c0 + 16, UP);
+    _mm512_mask_cvtsepi16_storeu_epi8(o + c0, k, _mm512_packs_epi32(lo, hi));
+  }
+}
+
+static OCT_AI void dw_loops(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                            const int8_t *in, int8_t *out,
+                            void (*pixel)(const oct_x86_dw_plan *,
+                                          const int8_t *const *, int8_t *)) {
+  const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];
+  const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;
+  for (int32_t b = 0; b < d->batch; b++)
+    for (int32_t oy = 0; oy < d->out_h; oy++)
+      for (int32_t ox = 0; ox < d->out_w; ox++) {
+        tap_ptrs(p, d, in + (size_t)b * img, oy * d->stride_h - d->pad_h,
+                 ox * d->stride_w - d->pad_w, ptr);
+        pixel(p, ptr,
+              out + ((((size_t)b * d->out_h + (size_t)oy) * d->out_w +
+                      (size_t)ox) *
+                     (size_t)p->c));
+      }
+}
+
+static OCT_T512BW void px512_away(const oct_x86_dw_plan *p,
+                                  const int8_t *const *ptr, int8_t *o) {
+  dw_pixel512(p, ptr, o, 0);
+}
+static OCT_T512BW void px512_up(const oct_x86_dw_plan *p,
+                                const int8_t *const *ptr, int8_t *o) {
+  dw_pixel512(p, ptr, o, 1);
+}
+
+void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                           const int8_t *in, int8_t *out) {
+  dw_loops(p, d, in, out, p->rq.round_up ? px512_up : px512_away);
+}
+
+static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left) {
+  if (left >= 16)
+    return _mm256_cvtepi8_epi16(
+        _mm_loadu_si128((const __m128i *)(const void *)src));
+  int8_t tmp[16] = {0};
+  oct_memcpy(tmp, src, (size_t)left);
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(void *)tmp));
+}
+
+static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
+                                         const int8_t *const *ptr, int8_t *o,
+                                         const int UP) {
+  const __m256i off = _mm256_set1_epi16((int16_t)p->in_off);
+  const __m256i *wv = (const __m256i *)(const void *)p->w;
+  for (int32_t c0 = 0; c0 < p->c; c0 += 16) {
+    const int32_t left = p->c - c0;
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
+      const __m256i x0 = _mm256_add_epi16(load16(ptr[2 * tp] + c0, left), off);
+      const __m256i x1 =
+          _mm256_add_epi16(load16(ptr[2 * tp + 1] + c0, left), off);
+      lo = _mm256_add_epi32(
+          lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(wv)));
+      hi = _mm256_add_epi32(
+          hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), _mm256_loadu_si256(wv + 1)));
+    }
+    lo = oct_rq256(lo, &p->rq, (size_t)c0, UP);
+    hi = oct_rq256(hi, &p->rq, (size_t)c0 + 8, UP);
+    const __m256i h = _mm256_packs_epi32(lo, hi);
+    const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(h),
+                                      _mm256_extracti128_si256(h, 1));
+    if (left >= 16) {
+      _mm_storeu_si128((__m128i *)(void *)(o + c0), b);
+    } else {
+      int8_t tmp[16];
+      _mm_storeu_si128((__m128i *)(void *)tmp, b);
+      oct_memcpy(o + c0, tmp, (size_t)left);
+    }
+  }
+}
+
+static OCT_TAVX2 void px256_away(const oct_x86_dw_plan *p,
+                                 const int8_t *const *ptr, int8_t *o) {
+  dw_pixel256(p, ptr, o, 0);
+}
+static OCT_TAVX2 void px256_up(const oct_x86_dw_plan *p,
+                               const int8_t *const *ptr, int8_t *o) {
+  dw_pixel256(p, ptr, o, 1);
+}
+
+void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                         const int8_t *in, int8_t *out) {
+  dw_loops(p, d, in, out, p->rq.round_up ? px256_up : px256_away);
+}
+
+void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
+                         const int8_t *restrict in, const int8_t *restrict w,
+                         const int32_t *restrict bias, int8_t *restrict out,
+                         void *restrict scratch) {
+  (void)q;
+  (void)bias;
+  (void)scratch;
+  const oct_x86_dw_plan *p = (const oct_x86_dw_plan *)(const void *)w;
+  if (p->isa == OCT_X86_AVX512)
+    oct_x86_dw_run_avx512(p, d, in, out);
+  else
+    oct_x86_dw_run_avx2(p, d, in, out);
+}
+#endif
