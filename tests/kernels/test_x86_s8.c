@@ -16,6 +16,7 @@
 #include "runtime/cpu.h"
 
 #if defined(__x86_64__)
+#include "kernels/x86/x86_add_s8.h"
 #include "kernels/x86/x86_s8.h"
 
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
@@ -283,6 +284,46 @@ static void requant_edges(int isa) {
     }
 }
 
+
+/* int8 ADD: TFLite-like parameters (left shift 20, input multipliers
+ * below one, output shift around -18), same shapes and broadcasts. */
+static void add_cases(int cases) {
+  for (int i = 0; i < cases; i++) {
+    oct_add_quant_params p;
+    p.in1_offset = -rint_(-128, 127);
+    p.in2_offset = -rint_(-128, 127);
+    p.out_offset = rint_(-128, 127);
+    p.left_shift = 20;
+    p.in1_mult = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
+    p.in2_mult = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
+    p.out_mult = (int32_t)(0x40000000u + (rnd() & 0x3fffffffu));
+    p.in1_shift = -rint_(0, 3);
+    p.in2_shift = -rint_(0, 3);
+    p.out_shift = -rint_(15, 21);
+    p.act_min = rnd() % 3 ? -128 : rint_(-128, 0);
+    p.act_max = rnd() % 3 ? 127 : rint_(p.act_min, 127);
+    int32_t d1[3] = {rint_(1, 3), rint_(1, 5), rint_(1, 70)};
+    int32_t d2[3] = {d1[0], d1[1], d1[2]};
+    const int mode = rint_(0, 3);
+    if (mode == 1) d2[2] = 1;
+    if (mode == 2) d2[0] = d2[1] = 1;
+    if (mode == 3) d1[2] = 1, d2[2] = rint_(1, 40);
+    oct_bcast_shape b;
+    int32_t od[OCT_MAX_RANK], orank = 0;
+    CHECK(oct_bcast_init(&b, d1, 3, d2, 3, od, &orank) == 0);
+    size_t n1 = (size_t)d1[0] * d1[1] * d1[2], n2 = (size_t)d2[0] * d2[1] * d2[2];
+    size_t no = (size_t)od[0] * od[1] * od[2];
+    int8_t *x1 = malloc(n1), *x2 = malloc(n2), *want = malloc(no),
+           *got = malloc(no);
+    fill8(x1, n1);
+    fill8(x2, n2);
+    oct_add_s8_ref(&p, &b, x1, x2, want);
+    oct_x86_add_s8(&p, &b, x1, x2, got);
+    CHECK_MSG(!memcmp(want, got, no), "add case %d mode %d", i, mode);
+    free(x1); free(x2); free(want); free(got);
+  }
+}
+
 int main(void) {
   printf("cpu features: 0x%x (portable reference kernels always run)\n",
          (unsigned)oct_cpu_features());
@@ -307,6 +348,12 @@ int main(void) {
     }
     dw_cases(dw[i], 400);
     printf("dw %s: checked\n", oct_x86_isa_name(dw[i]));
+  }
+  if (cpu_has(OCT_X86_AVX512)) {
+    add_cases(300);
+    printf("add avx512: checked\n");
+  } else {
+    printf("skip add avx512: not supported by this CPU\n");
   }
   return test_finish("test_x86_s8");
 }

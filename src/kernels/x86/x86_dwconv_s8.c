@@ -56,7 +56,9 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
   for (int32_t t = 0; t < p->taps; t++) {
     p->dy[t] = (t / d->k_w) * d->dil_h;
     p->dx[t] = (t % d->k_w) * d->dil_w;
+    p->off[t] = ((int64_t)p->dy[t] * d->in_w + p->dx[t]) * p->c;
   }
+  p->in_w = d->in_w;
   uint8_t *base = (uint8_t *)mem + align64(sizeof *p);
   int32_t *rq = (int32_t *)(void *)base;
   base += align64(5 * 4 * (size_t)p->cp);
@@ -138,36 +140,48 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
   }
 }
 
-static OCT_AI void dw_loops(const oct_x86_dw_plan *p, const oct_conv_dims *d,
-                            const int8_t *in, int8_t *out,
-                            void (*pixel)(const oct_x86_dw_plan *,
-                                          const int8_t *const *, int8_t *)) {
-  const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];
-  const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;
-  for (int32_t b = 0; b < d->batch; b++)
-    for (int32_t oy = 0; oy < d->out_h; oy++)
-      for (int32_t ox = 0; ox < d->out_w; ox++) {
-        tap_ptrs(p, d, in + (size_t)b * img, oy * d->stride_h - d->pad_h,
-                 ox * d->stride_w - d->pad_w, ptr);
-        pixel(p, ptr,
-              out + ((((size_t)b * d->out_h + (size_t)oy) * d->out_w +
-                      (size_t)ox) *
-                     (size_t)p->c));
-      }
-}
+/* The output pixels of one image, with the taps of pixels whose window
+ * lies inside the input at fixed offsets (no bounds checks). */
+#define OCT_DW_LOOPS(PIXEL)                                                   \
+  const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];                                 \
+  const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;        \
+  const int32_t span_h = (d->k_h - 1) * d->dil_h, span_w = (d->k_w - 1) * d->dil_w; \
+  for (int32_t t = p->taps; t < 2 * p->pairs; t++) ptr[t] = p->zrow;          \
+  for (int32_t b = 0; b < d->batch; b++)                                      \
+    for (int32_t oy = 0; oy < d->out_h; oy++) {                               \
+      const int32_t y0 = oy * d->stride_h - d->pad_h;                         \
+      const int row_in = y0 >= 0 && y0 + span_h < d->in_h;                    \
+      const int8_t *im = in + (size_t)b * img;                                \
+      int8_t *o = out + ((size_t)b * d->out_h + (size_t)oy) *                 \
+                            (size_t)d->out_w * (size_t)p->c;                  \
+      for (int32_t ox = 0; ox < d->out_w; ox++, o += p->c) {                  \
+        const int32_t x0 = ox * d->stride_w - d->pad_w;                       \
+        if (row_in && x0 >= 0 && x0 + span_w < d->in_w) {                     \
+          const int8_t *base =                                                \
+              im + ((size_t)y0 * (size_t)d->in_w + (size_t)x0) * (size_t)p->c; \
+          for (int32_t t = 0; t < p->taps; t++) ptr[t] = base + p->off[t];    \
+        } else {                                                              \
+          tap_ptrs(p, d, im, y0, x0, ptr);                                    \
+        }                                                                     \
+        PIXEL;                                                                \
+      }                                                                       \
+    }
 
-static OCT_T512BW void px512_away(const oct_x86_dw_plan *p,
-                                  const int8_t *const *ptr, int8_t *o) {
-  dw_pixel512(p, ptr, o, 0);
+static OCT_T512BW void dw512_away(const oct_x86_dw_plan *p,
+                                  const oct_conv_dims *d, const int8_t *in,
+                                  int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 0))
 }
-static OCT_T512BW void px512_up(const oct_x86_dw_plan *p,
-                                const int8_t *const *ptr, int8_t *o) {
-  dw_pixel512(p, ptr, o, 1);
+static OCT_T512BW void dw512_up(const oct_x86_dw_plan *p,
+                                const oct_conv_dims *d, const int8_t *in,
+                                int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 1))
 }
 
 void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                            const int8_t *in, int8_t *out) {
-  dw_loops(p, d, in, out, p->rq.round_up ? px512_up : px512_away);
+  if (p->rq.round_up) dw512_up(p, d, in, out);
+  else dw512_away(p, d, in, out);
 }
 
 static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left) {
@@ -211,18 +225,21 @@ static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
   }
 }
 
-static OCT_TAVX2 void px256_away(const oct_x86_dw_plan *p,
-                                 const int8_t *const *ptr, int8_t *o) {
-  dw_pixel256(p, ptr, o, 0);
+static OCT_TAVX2 void dw256_away(const oct_x86_dw_plan *p,
+                                 const oct_conv_dims *d, const int8_t *in,
+                                 int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 0))
 }
-static OCT_TAVX2 void px256_up(const oct_x86_dw_plan *p,
-                               const int8_t *const *ptr, int8_t *o) {
-  dw_pixel256(p, ptr, o, 1);
+static OCT_TAVX2 void dw256_up(const oct_x86_dw_plan *p,
+                               const oct_conv_dims *d, const int8_t *in,
+                               int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 1))
 }
 
 void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                          const int8_t *in, int8_t *out) {
-  dw_loops(p, d, in, out, p->rq.round_up ? px256_up : px256_away);
+  if (p->rq.round_up) dw256_up(p, d, in, out);
+  else dw256_away(p, d, in, out);
 }
 
 void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,

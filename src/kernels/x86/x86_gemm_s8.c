@@ -108,40 +108,71 @@ static void put_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
   for (int32_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
+/* n elements of A from src, or padding (src NULL). */
+static void put(const oct_x86_gemm_plan *p, uint8_t *row, size_t col,
+                const int8_t *src, int32_t n, int32_t zp) {
+  if (p->a_elem == 1) put_u8(row + col, src, n, zp);
+  else put_s16((int16_t *)(void *)row + col, src, n, zp);
+}
+
 void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
                     int32_t m0, int32_t rows, int32_t rows_pad, void *dst) {
   const size_t es = (size_t)p->a_elem, kp = (size_t)p->kp;
   uint8_t *db = dst;
-  for (int32_t r = 0; r < rows; r++) {
-    uint8_t *row = db + (size_t)r * kp * es;
-    const int32_t m = m0 + r;
-    if (!s->d) {
-      const int8_t *src = s->in + (size_t)m * (size_t)p->k;
-      if (es == 1) put_u8(row, src, p->k, s->zp);
-      else put_s16((int16_t *)(void *)row, src, p->k, s->zp);
-    } else {
-      const oct_conv_dims *d = s->d;
-      const int32_t ow = m % d->out_w, t = m / d->out_w;
-      const int32_t oh = t % d->out_h, b = t / d->out_h;
-      const int32_t y0 = oh * d->stride_h - d->pad_h;
-      const int32_t x0 = ow * d->stride_w - d->pad_w;
-      size_t col = 0;
-      for (int32_t ky = 0; ky < d->k_h; ky++) {
-        const int32_t iy = y0 + ky * d->dil_h;
-        for (int32_t kx = 0; kx < d->k_w; kx++) {
-          const int32_t ix = x0 + kx * d->dil_w;
-          const int8_t *src = 0;
-          if (iy >= 0 && iy < d->in_h && ix >= 0 && ix < d->in_w)
-            src = s->in + (((size_t)b * d->in_h + (size_t)iy) * d->in_w +
-                           (size_t)ix) * (size_t)d->in_c;
-          if (es == 1) put_u8(row + col, src, d->in_c, s->zp);
-          else put_s16((int16_t *)(void *)row + col, src, d->in_c, s->zp);
-          col += (size_t)d->in_c;
+  if (!s->d && kp == (size_t)p->k) {
+    /* Rows are contiguous in the input and in A: one pass. */
+    put(p, db, 0, s->in + (size_t)m0 * (size_t)p->k, rows * p->k, s->zp);
+  } else {
+    for (int32_t r = 0; r < rows; r++) {
+      uint8_t *row = db + (size_t)r * kp * es;
+      const int32_t m = m0 + r;
+      if (!s->d) {
+        put(p, row, 0, s->in + (size_t)m * (size_t)p->k, p->k, s->zp);
+      } else {
+        const oct_conv_dims *d = s->d;
+        const int32_t ow = m % d->out_w, t = m / d->out_w;
+        const int32_t oh = t % d->out_h, b = t / d->out_h;
+        const int32_t y0 = oh * d->stride_h - d->pad_h;
+        const int32_t x0 = ow * d->stride_w - d->pad_w;
+        const int32_t c = d->in_c;
+        size_t col = 0;
+        for (int32_t ky = 0; ky < d->k_h; ky++) {
+          const int32_t iy = y0 + ky * d->dil_h;
+          if (iy < 0 || iy >= d->in_h) {
+            put(p, row, col, 0, d->k_w * c, s->zp);
+            col += (size_t)d->k_w * (size_t)c;
+            continue;
+          }
+          const int8_t *irow =
+              s->in + ((size_t)b * d->in_h + (size_t)iy) * d->in_w * (size_t)c;
+          if (d->dil_w == 1) {
+            /* Taps of one filter row are adjacent in the input: pad,
+             * one copy, pad. */
+            int32_t lo = x0 < 0 ? -x0 : 0;
+            int32_t hi = d->in_w - x0 < d->k_w ? d->in_w - x0 : d->k_w;
+            if (lo > d->k_w) lo = d->k_w;
+            if (hi < lo) hi = lo;
+            if (lo) put(p, row, col, 0, lo * c, s->zp);
+            if (hi > lo)
+              put(p, row, col + (size_t)lo * c,
+                  irow + (size_t)(x0 + lo) * (size_t)c, (hi - lo) * c, s->zp);
+            if (hi < d->k_w)
+              put(p, row, col + (size_t)hi * c, 0, (d->k_w - hi) * c, s->zp);
+            col += (size_t)d->k_w * (size_t)c;
+            continue;
+          }
+          for (int32_t kx = 0; kx < d->k_w; kx++) {
+            const int32_t ix = x0 + kx * d->dil_w;
+            put(p, row, col,
+                ix >= 0 && ix < d->in_w ? irow + (size_t)ix * (size_t)c : 0, c,
+                s->zp);
+            col += (size_t)c;
+          }
         }
       }
+      if (kp > (size_t)p->k)
+        oct_memset(row + (size_t)p->k * es, 0, (kp - (size_t)p->k) * es);
     }
-    if (kp > (size_t)p->k)
-      oct_memset(row + (size_t)p->k * es, 0, (kp - (size_t)p->k) * es);
   }
   if (rows_pad > rows)
     oct_memset(db + (size_t)rows * kp * es, 0,

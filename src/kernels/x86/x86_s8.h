@@ -129,6 +129,8 @@ typedef struct oct_x86_dw_plan {
   const int16_t *w;     /* [block][pair][2 halves][block/2 lanes][2 taps] */
   const int8_t *zrow;   /* cp bytes of the input zero point */
   int32_t dy[OCT_X86_DW_MAX_TAPS + 1], dx[OCT_X86_DW_MAX_TAPS + 1];
+  int32_t in_w;         /* input width the offsets are for */
+  int64_t off[OCT_X86_DW_MAX_TAPS + 1]; /* input offset of each tap */
 } oct_x86_dw_plan;
 
 /* 0 when the variant cannot run these dims (the caller keeps ref). */
