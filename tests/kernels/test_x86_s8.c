@@ -17,6 +17,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/x86_add_s8.h"
+#include "kernels/x86/x86_quantize.h"
 #include "kernels/x86/x86_s8.h"
 
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
@@ -324,6 +325,30 @@ static void add_cases(int cases) {
   }
 }
 
+/* float -> int8 QUANTIZE: ties at .5 of the double quotient, huge values,
+ * NaN and infinities, every tail length. */
+static void quantize_cases(void) {
+  float x[300];
+  int8_t want[300], got[300];
+  for (int trial = 0; trial < 200; trial++) {
+    oct_affine_params p;
+    p.scale = trial % 4 == 0 ? 0.5f : (float)(rnd() % 10000 + 1) / 20000.0f;
+    p.zero_point = rint_(-128, 127);
+    const size_t n = (size_t)rint_(1, 300);
+    for (size_t i = 0; i < n; i++) {
+      const int kind = (int)(rnd() % 10);
+      if (kind == 0) x[i] = p.scale * ((float)rint_(-300, 300) + 0.5f);
+      else if (kind == 1) x[i] = (float)rint_(-3, 3) * 1e30f;
+      else if (kind == 2) x[i] = (rnd() % 2 ? 1 : -1) * (float)INFINITY;
+      else if (kind == 3) x[i] = (float)NAN;
+      else x[i] = ((float)(int32_t)rnd() / 2147483648.0f) * 200.0f * p.scale;
+    }
+    oct_quantize_f32_s8_ref(&p, n, x, want);
+    oct_x86_quantize_f32_s8(&p, n, x, got);
+    CHECK_MSG(!memcmp(want, got, n), "quantize trial %d", trial);
+  }
+}
+
 int main(void) {
   printf("cpu features: 0x%x (portable reference kernels always run)\n",
          (unsigned)oct_cpu_features());
@@ -351,6 +376,7 @@ int main(void) {
   }
   if (cpu_has(OCT_X86_AVX512)) {
     add_cases(300);
+    quantize_cases();
     printf("add avx512: checked\n");
   } else {
     printf("skip add avx512: not supported by this CPU\n");

@@ -140,9 +140,46 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
   }
 }
 
+/* Four adjacent interior output pixels (inputs `sx` bytes apart): each
+ * weight vector is loaded once for the four. */
+static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
+                                         const int8_t *const *ptr, size_t sx,
+                                         int8_t *o, const int UP) {
+  const __m512i off = _mm512_set1_epi16((int16_t)p->in_off);
+  const __m512i *wv = (const __m512i *)(const void *)p->w;
+  const size_t c = (size_t)p->c;
+  for (int32_t c0 = 0; c0 < p->c; c0 += 32) {
+    const int32_t left = p->c - c0;
+    const __mmask32 k =
+        left >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << left) - 1);
+    __m512i lo[4], hi[4];
+    for (int j = 0; j < 4; j++) lo[j] = hi[j] = _mm512_setzero_si512();
+    for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
+      const __m512i wl = _mm512_loadu_si512(wv), wh = _mm512_loadu_si512(wv + 1);
+      const int8_t *p0 = ptr[2 * tp] + c0, *p1 = ptr[2 * tp + 1] + c0;
+      /* The padding tap of an odd count reads the zero-point row for
+       * every pixel. */
+      const size_t s1 = p1 == p->zrow + c0 ? 0 : sx;
+      for (int j = 0; j < 4; j++) {
+        __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p0 + j * sx));
+        __m512i x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p1 + j * s1));
+        x0 = _mm512_add_epi16(x0, off);
+        x1 = _mm512_add_epi16(x1, off);
+        lo[j] = _mm512_add_epi32(lo[j], _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), wl));
+        hi[j] = _mm512_add_epi32(hi[j], _mm512_madd_epi16(_mm512_unpackhi_epi16(x0, x1), wh));
+      }
+    }
+    for (int j = 0; j < 4; j++) {
+      const __m512i l = oct_rq512(lo[j], &p->rq, (size_t)c0, UP);
+      const __m512i h = oct_rq512(hi[j], &p->rq, (size_t)c0 + 16, UP);
+      _mm512_mask_cvtsepi16_storeu_epi8(o + j * c + c0, k, _mm512_packs_epi32(l, h));
+    }
+  }
+}
+
 /* The output pixels of one image, with the taps of pixels whose window
  * lies inside the input at fixed offsets (no bounds checks). */
-#define OCT_DW_LOOPS(PIXEL)                                                   \
+#define OCT_DW_LOOPS(PIXEL, HAS_QUAD, QUAD)                                                   \
   const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];                                 \
   const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;        \
   const int32_t span_h = (d->k_h - 1) * d->dil_h, span_w = (d->k_w - 1) * d->dil_w; \
@@ -156,6 +193,17 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
                             (size_t)d->out_w * (size_t)p->c;                  \
       for (int32_t ox = 0; ox < d->out_w; ox++, o += p->c) {                  \
         const int32_t x0 = ox * d->stride_w - d->pad_w;                       \
+        const int32_t x3 = x0 + 3 * d->stride_w;                              \
+        if (HAS_QUAD && row_in && x0 >= 0 && ox + 3 < d->out_w &&                  \
+            x3 + span_w < d->in_w) {                                          \
+          const int8_t *base =                                                \
+              im + ((size_t)y0 * (size_t)d->in_w + (size_t)x0) * (size_t)p->c; \
+          for (int32_t t = 0; t < p->taps; t++) ptr[t] = base + p->off[t];    \
+          QUAD;                                                               \
+          ox += 3;                                                            \
+          o += 3 * (size_t)p->c;                                              \
+          continue;                                                           \
+        }                                                                     \
         if (row_in && x0 >= 0 && x0 + span_w < d->in_w) {                     \
           const int8_t *base =                                                \
               im + ((size_t)y0 * (size_t)d->in_w + (size_t)x0) * (size_t)p->c; \
@@ -170,12 +218,14 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
 static OCT_T512BW void dw512_away(const oct_x86_dw_plan *p,
                                   const oct_conv_dims *d, const int8_t *in,
                                   int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 0))
+  const size_t sx = (size_t)d->stride_w * (size_t)p->c;
+  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 0), 1, dw_quad512(p, ptr, sx, o, 0))
 }
 static OCT_T512BW void dw512_up(const oct_x86_dw_plan *p,
                                 const oct_conv_dims *d, const int8_t *in,
                                 int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 1))
+  const size_t sx = (size_t)d->stride_w * (size_t)p->c;
+  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 1), 1, dw_quad512(p, ptr, sx, o, 1))
 }
 
 void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
@@ -228,12 +278,12 @@ static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
 static OCT_TAVX2 void dw256_away(const oct_x86_dw_plan *p,
                                  const oct_conv_dims *d, const int8_t *in,
                                  int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 0))
+  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 0), 0, (void)0)
 }
 static OCT_TAVX2 void dw256_up(const oct_x86_dw_plan *p,
                                const oct_conv_dims *d, const int8_t *in,
                                int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 1))
+  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 1), 0, (void)0)
 }
 
 void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,

@@ -1,0 +1,11 @@
+/* AVX-512 float32 -> int8 QUANTIZE, same results as
+ * oct_quantize_f32_s8_ref; the caller checks the CPU (OCT_CPU_AVX512). */
+#ifndef OCT_KERNELS_X86_QUANTIZE_H
+#define OCT_KERNELS_X86_QUANTIZE_H
+
+#include "../ref/quantize.h"
+
+void oct_x86_quantize_f32_s8(const oct_affine_params *p, size_t n,
+                             const float *in, int8_t *out);
+
+#endif /* OCT_KERNELS_X86_QUANTIZE_H */
