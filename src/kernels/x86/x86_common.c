@@ -43,5 +43,23 @@ void oct_x86_requant_init(oct_x86_requant *r, int32_t *mem, int32_t np,
   r->hi = q->act_max - q->output_offset;
   r->offset = q->output_offset;
   r->round_up = up;
+  r->any_lsh = 0;
+  for (int32_t i = 0; i < np; i++) r->any_lsh |= l[i] != 0;
+  r->k64 = r->s64 = 0;
+}
+
+void oct_x86_requant_fuse(oct_x86_requant *r, int64_t *mem, int32_t np) {
+  int64_t *k = mem, *s = mem + np;
+  for (int32_t i = 0; i < np; i++) {
+    /* Vector of channels c0..c0+15: slot j < 8 is channel c0 + 2j, slot
+     * 8 + j is channel c0 + 2j + 1. */
+    const int32_t c0 = i / 16 * 16, j = i % 16;
+    const int32_t ch = j < 8 ? c0 + 2 * j : c0 + 2 * (j - 8) + 1;
+    const int32_t rsh = r->rsh[ch];
+    k[i] = ((int64_t)1 << 30) + (rsh ? (int64_t)1 << (30 + rsh) : 0);
+    s[i] = 31 + rsh;
+  }
+  r->k64 = k;
+  r->s64 = s;
 }
 #endif

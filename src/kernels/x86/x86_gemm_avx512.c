@@ -12,7 +12,7 @@ static OCT_AI OCT_T512 void store512(__m512i acc, const oct_x86_requant *r,
                                      size_t c, int8_t *o, int32_t cols,
                                      const int up) {
   if (cols <= 0) return;
-  const __m512i v = oct_rq512(acc, r, c, up);
+  const __m512i v = up ? oct_rq512_up(acc, r, c) : oct_rq512(acc, r, c, 0);
   const __mmask16 k =
       cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
   _mm512_mask_cvtepi32_storeu_epi8(o, k, v);

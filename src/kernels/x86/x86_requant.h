@@ -60,6 +60,33 @@ static OCT_AI OCT_T512BW __m512i oct_rq512(__m512i acc,
   return _mm512_add_epi32(v, _mm512_set1_epi32(r->offset));
 }
 
+/* Ties-up requantization with the rounding shift fused into the 64-bit
+ * product: floor((floor((x m + 2^30) / 2^31) + 2^(r-1)) / 2^r) equals
+ * floor((x m + 2^30 + 2^(30+r)) / 2^(31+r)) (nested floor division), and
+ * the sum stays below 2^63. Needs r->k64/s64. */
+static OCT_AI OCT_T512BW __m512i oct_rq512_up(__m512i acc,
+                                             const oct_x86_requant *r,
+                                             size_t c) {
+  __m512i x = _mm512_add_epi32(acc, _mm512_loadu_si512(r->bias + c));
+  if (r->any_lsh) x = _mm512_sllv_epi32(x, _mm512_loadu_si512(r->lsh + c));
+  /* mult + c + 1 puts each odd channel's multiplier in the even slot
+   * vpmuldq reads (the arrays after mult keep the last load in bounds). */
+  __m512i pe = _mm512_add_epi64(
+      _mm512_mul_epi32(x, _mm512_loadu_si512(r->mult + c)),
+      _mm512_loadu_si512(r->k64 + c));
+  __m512i po = _mm512_add_epi64(
+      _mm512_mul_epi32(_mm512_srli_epi64(x, 32),
+                       _mm512_loadu_si512(r->mult + c + 1)),
+      _mm512_loadu_si512(r->k64 + c + 8));
+  pe = _mm512_srav_epi64(pe, _mm512_loadu_si512(r->s64 + c));
+  po = _mm512_srav_epi64(po, _mm512_loadu_si512(r->s64 + c + 8));
+  __m512i v = _mm512_mask_shuffle_epi32(pe, (__mmask16)0xAAAA, po,
+                                        _MM_PERM_CDAB);
+  v = _mm512_max_epi32(v, _mm512_set1_epi32(r->lo));
+  v = _mm512_min_epi32(v, _mm512_set1_epi32(r->hi));
+  return _mm512_add_epi32(v, _mm512_set1_epi32(r->offset));
+}
+
 static OCT_AI OCT_TAVX2 __m256i oct_rq256(__m256i acc,
                                          const oct_x86_requant *r, size_t c,
                                          const int up) {

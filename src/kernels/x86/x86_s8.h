@@ -51,6 +51,11 @@ typedef struct oct_x86_requant {
   int32_t lo, hi;   /* act_min/max minus output_offset */
   int32_t offset;   /* output_offset */
   int32_t round_up; /* q->rounding == OCT_ROUND_UP */
+  int32_t any_lsh;  /* some lsh is nonzero */
+  /* AVX-512 GEMM with ties up only (else NULL): the high multiply and the
+   * rounding shift fused, per 16 channels 8 even-lane then 8 odd-lane
+   * int64 values: k64 = 2^30 + (rsh ? 2^(30 + rsh) : 0), s64 = 31 + rsh. */
+  const int64_t *k64, *s64;
 } oct_x86_requant;
 
 /* ---- GEMM (CONV_2D, FULLY_CONNECTED) ---- */
@@ -155,5 +160,9 @@ void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
 void oct_x86_requant_init(oct_x86_requant *r, int32_t *mem, int32_t np,
                           const int32_t *perm, int32_t n, const int32_t *bias,
                           const oct_requant *q);
+
+/* Fills r->k64/s64 (2 * np int64 from mem; np a multiple of 16) from
+ * r->rsh; for ties-up AVX-512 GEMMs. */
+void oct_x86_requant_fuse(oct_x86_requant *r, int64_t *mem, int32_t np);
 
 #endif /* OCT_KERNELS_X86_S8_H */
