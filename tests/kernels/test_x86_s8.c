@@ -364,8 +364,8 @@ int main(void) {
     fc_cases(gemm[i], 200);
     printf("gemm %s: checked\n", oct_x86_isa_name(gemm[i]));
   }
-  const int dw[] = {OCT_X86_AVX2, OCT_X86_AVX512};
-  for (int i = 0; i < 2; i++) {
+  const int dw[] = {OCT_X86_AVX2, OCT_X86_AVX512, OCT_X86_AVX512VNNI};
+  for (int i = 0; i < 3; i++) {
     if (!cpu_has(dw[i])) {
       printf("skip dw %s: not supported by this CPU\n",
              oct_x86_isa_name(dw[i]));

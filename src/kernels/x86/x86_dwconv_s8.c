@@ -19,7 +19,9 @@
 
 static size_t align64(size_t v) { return (v + 63) & ~(size_t)63; }
 
-static int32_t block_of(int isa) { return isa == OCT_X86_AVX512 ? 32 : 16; }
+static int32_t block_of(int isa) {
+  return isa == OCT_X86_AVX512VNNI ? 64 : isa == OCT_X86_AVX512 ? 32 : 16;
+}
 
 int oct_x86_dw_supported(const oct_conv_dims *d) {
   return d->depth_mult == 1 && d->in_c == d->out_c &&
@@ -30,13 +32,66 @@ size_t oct_x86_dw_plan_bytes(int isa, const oct_conv_dims *d) {
   const int32_t bl = block_of(isa);
   const size_t cp = (size_t)((d->out_c + bl - 1) / bl) * (size_t)bl;
   const size_t pairs = (size_t)(d->k_h * d->k_w + 1) / 2;
+  const size_t quads = (size_t)(d->k_h * d->k_w + 3) / 4;
   return align64(sizeof(oct_x86_dw_plan)) + align64(5 * 4 * cp) +
-         align64(4 * cp) + align64(cp * pairs * 2 * 2) + align64(cp);
+         align64(4 * cp) + align64(cp * pairs * 2 * 2) + align64(cp * quads * 4) +
+         align64(cp);
 }
 
 /* Channel held by lane i (of `half` int32 lanes) of half h of a block. */
 static int32_t lane_channel(int32_t i, int32_t h) {
   return (i / 4) * 8 + h * 4 + i % 4;
+}
+
+/*
+ * The VNNI layout: taps in fours, each 32-bit lane holding one channel's
+ * four inputs (x + 128 as u8, interleaved with vpunpck[lh]bw then
+ * vpunpck[lh]wd) against its four weights; vpdpbusd sums them. Of a block
+ * of 64 channels, accumulator j holds in 128-bit lane L the channels
+ * 16L + 4j .. 16L + 4j + 3, which vpackssdw / vpacksswb put back in order.
+ * The +128 is folded into the bias: (in_off - 128) * sum of the weights
+ * (padding taps read the zero point, whose x + in_off is 0, and so cancel).
+ */
+static const oct_x86_dw_plan *vnni_init(oct_x86_dw_plan *p, int32_t *rq,
+                                        int32_t *perm, uint8_t *base,
+                                        const int8_t *w, const int32_t *bias,
+                                        const oct_requant *q) {
+  for (int32_t c0 = 0; c0 < p->cp; c0 += 64)
+    for (int32_t j = 0; j < 4; j++)
+      for (int32_t l = 0; l < 16; l++)
+        perm[c0 + 16 * j + l] = c0 + 16 * (l / 4) + 4 * j + l % 4;
+  oct_x86_requant_init(&p->rq, rq, p->cp, perm, p->c, bias, q);
+  int32_t *fb = (int32_t *)(void *)p->rq.bias;
+  const uint32_t k = (uint32_t)(q->input_offset - 128);
+  for (int32_t i = 0; i < p->cp; i++) {
+    const int32_t ch = perm[i];
+    if (ch >= p->c) continue;
+    uint32_t sum = 0;
+    for (int32_t t = 0; t < p->taps; t++)
+      sum += (uint32_t)(int32_t)w[(size_t)t * (size_t)p->c + (size_t)ch];
+    fb[i] = (int32_t)((uint32_t)fb[i] + k * sum);
+  }
+  base += align64((size_t)p->cp * (size_t)p->pairs * 4);
+  int8_t *wp = (int8_t *)base;
+  base += align64((size_t)p->cp * (size_t)p->groups * 4);
+  for (int32_t c0 = 0, cb = 0; c0 < p->cp; c0 += 64, cb++)
+    for (int32_t g = 0; g < p->groups; g++)
+      for (int32_t j = 0; j < 4; j++)
+        for (int32_t l = 0; l < 16; l++)
+          for (int32_t u = 0; u < 4; u++) {
+            const int32_t ch = c0 + 16 * (l / 4) + 4 * j + l % 4;
+            const int32_t tap = 4 * g + u;
+            const size_t idx =
+                ((((size_t)cb * p->groups + g) * 4 + j) * 16 + l) * 4 + u;
+            wp[idx] = ch < p->c && tap < p->taps
+                          ? w[(size_t)tap * (size_t)p->c + (size_t)ch]
+                          : 0;
+          }
+  p->w = (const int16_t *)(const void *)wp;
+  int8_t *z = (int8_t *)base;
+  oct_memset(z, (int)(uint8_t)(int8_t)(-q->input_offset), (size_t)p->cp);
+  p->zrow = z;
+  return p;
 }
 
 const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
@@ -52,6 +107,8 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
   p->block = bl;
   p->taps = d->k_h * d->k_w;
   p->pairs = (p->taps + 1) / 2;
+  p->groups = (p->taps + 3) / 4;
+  p->tp = isa == OCT_X86_AVX512VNNI ? 4 * p->groups : 2 * p->pairs;
   p->in_off = q->input_offset;
   for (int32_t t = 0; t < p->taps; t++) {
     p->dy[t] = (t / d->k_w) * d->dil_h;
@@ -64,6 +121,8 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
   base += align64(5 * 4 * (size_t)p->cp);
   int32_t *perm = (int32_t *)(void *)base;
   base += align64(4 * (size_t)p->cp);
+  if (isa == OCT_X86_AVX512VNNI)
+    return vnni_init(p, rq, perm, base, w, bias, q);
   for (int32_t c0 = 0; c0 < p->cp; c0 += bl)
     for (int32_t h = 0; h < 2; h++)
       for (int32_t i = 0; i < half; i++)
@@ -95,8 +154,7 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
 static OCT_AI void tap_ptrs(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                             const int8_t *img, int32_t y0, int32_t x0,
                             const int8_t **ptr) {
-  const int32_t n = 2 * p->pairs;
-  for (int32_t t = 0; t < n; t++) {
+  for (int32_t t = 0; t < p->tp; t++) {
     const int32_t iy = y0 + p->dy[t], ix = x0 + p->dx[t];
     ptr[t] = t < p->taps && iy >= 0 && iy < d->in_h && ix >= 0 && ix < d->in_w
                  ? img + ((size_t)iy * (size_t)d->in_w + (size_t)ix) *
@@ -183,7 +241,7 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
   const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];                                 \
   const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;        \
   const int32_t span_h = (d->k_h - 1) * d->dil_h, span_w = (d->k_w - 1) * d->dil_w; \
-  for (int32_t t = p->taps; t < 2 * p->pairs; t++) ptr[t] = p->zrow;          \
+  for (int32_t t = p->taps; t < p->tp; t++) ptr[t] = p->zrow;                \
   for (int32_t b = 0; b < d->batch; b++)                                      \
     for (int32_t oy = 0; oy < d->out_h; oy++) {                               \
       const int32_t y0 = oy * d->stride_h - d->pad_h;                         \
@@ -232,6 +290,56 @@ void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                            const int8_t *in, int8_t *out) {
   if (p->rq.round_up) dw512_up(p, d, in, out);
   else dw512_away(p, d, in, out);
+}
+
+static OCT_AI OCT_T512 void dw_pixel_vnni(const oct_x86_dw_plan *p,
+                                          const int8_t *const *ptr, int8_t *o,
+                                          const int UP) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  const __m512i *wv = (const __m512i *)(const void *)p->w;
+  for (int32_t c0 = 0; c0 < p->c; c0 += 64) {
+    const int32_t left = p->c - c0;
+    const __mmask64 k = left >= 64 ? ~(__mmask64)0
+                                   : (((__mmask64)1 << left) - 1);
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+    for (int32_t g = 0; g < p->groups; g++, wv += 4) {
+      const int8_t *const *pp = ptr + 4 * g;
+      const __m512i x0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, pp[0] + c0), flip);
+      const __m512i x1 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, pp[1] + c0), flip);
+      const __m512i x2 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, pp[2] + c0), flip);
+      const __m512i x3 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, pp[3] + c0), flip);
+      const __m512i l01 = _mm512_unpacklo_epi8(x0, x1), h01 = _mm512_unpackhi_epi8(x0, x1);
+      const __m512i l23 = _mm512_unpacklo_epi8(x2, x3), h23 = _mm512_unpackhi_epi8(x2, x3);
+      a0 = _mm512_dpbusd_epi32(a0, _mm512_unpacklo_epi16(l01, l23), _mm512_loadu_si512(wv));
+      a1 = _mm512_dpbusd_epi32(a1, _mm512_unpackhi_epi16(l01, l23), _mm512_loadu_si512(wv + 1));
+      a2 = _mm512_dpbusd_epi32(a2, _mm512_unpacklo_epi16(h01, h23), _mm512_loadu_si512(wv + 2));
+      a3 = _mm512_dpbusd_epi32(a3, _mm512_unpackhi_epi16(h01, h23), _mm512_loadu_si512(wv + 3));
+    }
+    a0 = oct_rq512(a0, &p->rq, (size_t)c0, UP);
+    a1 = oct_rq512(a1, &p->rq, (size_t)c0 + 16, UP);
+    a2 = oct_rq512(a2, &p->rq, (size_t)c0 + 32, UP);
+    a3 = oct_rq512(a3, &p->rq, (size_t)c0 + 48, UP);
+    const __m512i v = _mm512_packs_epi16(_mm512_packs_epi32(a0, a1),
+                                         _mm512_packs_epi32(a2, a3));
+    _mm512_mask_storeu_epi8(o + c0, k, v);
+  }
+}
+
+static OCT_T512 void dwvnni_away(const oct_x86_dw_plan *p,
+                                 const oct_conv_dims *d, const int8_t *in,
+                                 int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel_vnni(p, ptr, o, 0), 0, (void)0)
+}
+static OCT_T512 void dwvnni_up(const oct_x86_dw_plan *p,
+                               const oct_conv_dims *d, const int8_t *in,
+                               int8_t *out) {
+  OCT_DW_LOOPS(dw_pixel_vnni(p, ptr, o, 1), 0, (void)0)
+}
+
+void oct_x86_dw_run_vnni(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                         const int8_t *in, int8_t *out) {
+  if (p->rq.round_up) dwvnni_up(p, d, in, out);
+  else dwvnni_away(p, d, in, out);
 }
 
 static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left) {
@@ -300,7 +408,9 @@ void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
   (void)bias;
   (void)scratch;
   const oct_x86_dw_plan *p = (const oct_x86_dw_plan *)(const void *)w;
-  if (p->isa == OCT_X86_AVX512)
+  if (p->isa == OCT_X86_AVX512VNNI)
+    oct_x86_dw_run_vnni(p, d, in, out);
+  else if (p->isa == OCT_X86_AVX512)
     oct_x86_dw_run_avx512(p, d, in, out);
   else
     oct_x86_dw_run_avx2(p, d, in, out);

@@ -33,6 +33,20 @@ static OCT_AI OCT_T512 void store512(__m512i acc, const oct_x86_requant *r,
 #define GT_MR4 6
 #include "x86_gemm_tile.h"
 
+OCT_T512BW void oct_x86_flip_avx512(uint8_t *dst, const int8_t *src,
+                                    size_t n) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64)
+    _mm512_storeu_si512(dst + i,
+                        _mm512_xor_si512(_mm512_loadu_si512(src + i), flip));
+  if (i < n) {
+    const __mmask64 k = ((__mmask64)1 << (n - i)) - 1;
+    _mm512_mask_storeu_epi8(
+        dst + i, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, src + i), flip));
+  }
+}
+
 void oct_x86_gemm_run_avx512vnni(const oct_x86_gemm_plan *p,
                                  const oct_x86_a_src *s, int32_t m,
                                  int8_t *out, void *scratch) {

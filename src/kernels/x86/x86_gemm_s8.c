@@ -3,6 +3,7 @@
 #if defined(__x86_64__)
 #include "x86_s8.h"
 
+#include "../../runtime/cpu.h"
 #include "../../runtime/oct_libc.h"
 
 static int32_t vec_of(int isa) { return isa == OCT_X86_AVX512VNNI ? 16 : 8; }
@@ -98,6 +99,10 @@ int oct_x86_conv_is_direct(const oct_conv_dims *d) {
 static void put_u8(uint8_t *dst, const int8_t *src, int32_t n, int32_t zp) {
   if (!src) {
     oct_memset(dst, (int)(uint8_t)((uint8_t)zp ^ 0x80u), (size_t)n);
+    return;
+  }
+  if (n >= 64 && (oct_cpu_usable() & OCT_CPU_AVX512)) {
+    oct_x86_flip_avx512(dst, src, (size_t)n);
     return;
   }
   for (int32_t i = 0; i < n; i++) dst[i] = (uint8_t)((uint8_t)src[i] ^ 0x80u);

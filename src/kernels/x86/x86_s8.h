@@ -38,7 +38,8 @@ typedef enum oct_x86_isa {
   OCT_X86_AVX2 = 1,       /* AVX2 vpmaddwd on int16 */
   OCT_X86_AVXVNNI = 2,    /* vpdpbusd on ymm (VEX) */
   OCT_X86_AVX512VNNI = 3, /* vpdpbusd on zmm */
-  OCT_X86_AVX512 = 4      /* AVX-512 BW without VNNI (depthwise only) */
+  OCT_X86_AVX512 = 4      /* AVX-512 BW (depthwise only; with VNNI
+                             depthwise is OCT_X86_AVX512VNNI) */
 } oct_x86_isa;
 
 const char *oct_x86_isa_name(int isa);
@@ -110,6 +111,9 @@ typedef struct oct_x86_a_src {
 void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
                     int32_t m0, int32_t rows, int32_t rows_pad, void *dst);
 
+/* dst[i] = src[i] ^ 0x80 (x + 128 as u8), 64 bytes at a time. */
+void oct_x86_flip_avx512(uint8_t *dst, const int8_t *src, size_t n);
+
 /* Per-ISA GEMM drivers (x86_gemm_avx512.c, x86_gemm_avx2.c). */
 void oct_x86_gemm_run_avx512vnni(const oct_x86_gemm_plan *p,
                                  const oct_x86_a_src *s, int32_t m,
@@ -129,6 +133,8 @@ typedef struct oct_x86_dw_plan {
   int32_t c, cp;    /* channels, padded to whole blocks */
   int32_t block;    /* channels per block: 32 (zmm) or 16 (ymm) */
   int32_t taps, pairs;
+  int32_t groups;   /* VNNI: taps in fours (pairs unused) */
+  int32_t tp;       /* taps padded to whole pairs or fours */
   int32_t in_off;   /* q->input_offset */
   oct_x86_requant rq;   /* in the block's lane order (see x86_dwconv_s8.c) */
   const int16_t *w;     /* [block][pair][2 halves][block/2 lanes][2 taps] */
@@ -152,6 +158,8 @@ void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
                          void *restrict scratch);
 void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                            const int8_t *in, int8_t *out);
+void oct_x86_dw_run_vnni(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                         const int8_t *in, int8_t *out);
 void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                          const int8_t *in, int8_t *out);
 

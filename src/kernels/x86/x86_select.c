@@ -14,9 +14,12 @@ static int gemm_isa(const oct_ctx *ctx) {
   return OCT_X86_NONE;
 }
 
-static int dw_isa(const oct_ctx *ctx) {
+static int dw_isa(const oct_ctx *ctx, int32_t channels) {
   if (oct_ctx_kernels(ctx) == OCT_KERNELS_REF) return OCT_X86_NONE;
   const uint32_t f = oct_cpu_usable();
+  /* The VNNI depthwise works on 64 channels at once: a little faster
+   * than AVX-512 BW on whole blocks, slower on partly empty ones. */
+  if ((f & OCT_CPU_AVX512VNNI) && channels % 64 == 0) return OCT_X86_AVX512VNNI;
   if (f & OCT_CPU_AVX512) return OCT_X86_AVX512;
   if (f & OCT_CPU_AVX2) return OCT_X86_AVX2;
   return OCT_X86_NONE;
@@ -33,9 +36,9 @@ static const char *const g_names[K_KINDS][5] = {
     {"ref", "s8 im2col avx2", "s8 im2col avxvnni", "s8 im2col avx512vnni",
      "ref"},
     {"ref", "s8 fc avx2", "s8 fc avxvnni", "s8 fc avx512vnni", "ref"},
-    {"ref", "s8 dw3x3 avx2", "ref", "ref", "s8 dw3x3 avx512"},
-    {"ref", "s8 dw5x5 avx2", "ref", "ref", "s8 dw5x5 avx512"},
-    {"ref", "s8 dw avx2", "ref", "ref", "s8 dw avx512"}};
+    {"ref", "s8 dw3x3 avx2", "ref", "s8 dw3x3 avx512vnni", "s8 dw3x3 avx512"},
+    {"ref", "s8 dw5x5 avx2", "ref", "s8 dw5x5 avx512vnni", "s8 dw5x5 avx512"},
+    {"ref", "s8 dw avx2", "ref", "s8 dw avx512vnni", "s8 dw avx512"}};
 
 static oct_status gemm_plan(oct_ctx *ctx, oct_node *node, int isa, int32_t k,
                             int32_t n, const oct_tensor *w,
@@ -95,7 +98,7 @@ oct_status oct_x86_select_dwconv_s8(oct_ctx *ctx, oct_node *node,
                                     const oct_tensor *bias,
                                     oct_dwconv2d_s8_fn *fn,
                                     const void **packed) {
-  const int isa = dw_isa(ctx);
+  const int isa = dw_isa(ctx, d->out_c);
   if (!isa || !const_ok(w, bias) || q->weight_offset != 0 ||
       !oct_x86_dw_supported(d))
     return OCT_OK;
