@@ -20,7 +20,7 @@ typedef struct quantize_data {
   oct_dtype in_type, out_type;
   oct_affine_params aff;
   oct_requant_params rq;
-  int fast_s8; /* float -> int8 on the x86 AVX-512 kernel */
+  int fast_s8; /* float -> int8 or 8-bit requantization on x86 AVX-512 */
 } quantize_data;
 
 static int requant_pair_supported(oct_dtype i, oct_dtype o) {
@@ -77,6 +77,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   d->mode = Q_REQUANT;
   d->rq.in_zero_point = in->zero_point;
   d->rq.out_zero_point = out->zero_point;
+#if defined(__x86_64__)
+  if ((ti == OCT_INT8 || ti == OCT_UINT8) && oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
+      (oct_cpu_usable() & OCT_CPU_AVX512)) {
+    d->fast_s8 = 1;
+    node->kernel = "8-bit requant avx512";
+  }
+#endif
   return oct_ew_multiplier(ctx, node, (double)in->scale / (double)out->scale, 0,
                            0, &d->rq.mult, &d->rq.shift);
 }
@@ -87,6 +94,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
 static void requantize(const quantize_data *d, size_t n, const oct_tensor *in,
                        oct_tensor *out) {
   const oct_dtype ti = d->in_type, to = d->out_type;
+#if defined(__x86_64__)
+  if (d->fast_s8) {
+    oct_x86_requantize_8(&d->rq, n, in->data, ti == OCT_INT8, out->data,
+                         to == OCT_INT8);
+    return;
+  }
+#endif
   if (ti == OCT_INT8) {
     if (to == OCT_INT8)
       REQ(s8_s8, int8_t, int8_t);

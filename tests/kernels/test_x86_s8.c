@@ -349,6 +349,29 @@ static void quantize_cases(void) {
   }
 }
 
+/* 8-bit -> 8-bit requantization, all four signedness pairs. */
+static void requantize8_cases(void) {
+  uint8_t in[200], want[200], got[200];
+  for (int trial = 0; trial < 400; trial++) {
+    const int is = trial & 1, os = (trial >> 1) & 1;
+    oct_requant_params p;
+    p.in_zero_point = is ? rint_(-128, 127) : rint_(0, 255);
+    p.out_zero_point = os ? rint_(-128, 127) : rint_(0, 255);
+    int e = 0;
+    const double m = trial % 8 == 0 ? 1.0 : (double)(rnd() % 40000 + 1) / 10000.0;
+    oct_quantize_multiplier(m, &p.mult, &e);
+    p.shift = e;
+    const size_t n = (size_t)rint_(1, 200);
+    for (size_t i = 0; i < n; i++) in[i] = (uint8_t)rnd();
+    if (is && os) oct_requantize_s8_s8_ref(&p, n, (const int8_t *)in, (int8_t *)want);
+    if (is && !os) oct_requantize_s8_u8_ref(&p, n, (const int8_t *)in, want);
+    if (!is && os) oct_requantize_u8_s8_ref(&p, n, in, (int8_t *)want);
+    if (!is && !os) oct_requantize_u8_u8_ref(&p, n, in, want);
+    oct_x86_requantize_8(&p, n, in, is, got, os);
+    CHECK_MSG(!memcmp(want, got, n), "requantize8 trial %d", trial);
+  }
+}
+
 int main(void) {
   printf("cpu features: 0x%x (portable reference kernels always run)\n",
          (unsigned)oct_cpu_features());
@@ -377,6 +400,7 @@ int main(void) {
   if (cpu_has(OCT_X86_AVX512)) {
     add_cases(300);
     quantize_cases();
+    requantize8_cases();
     printf("add avx512: checked\n");
   } else {
     printf("skip add avx512: not supported by this CPU\n");

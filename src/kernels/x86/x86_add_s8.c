@@ -11,28 +11,6 @@
 
 #include "x86_requant.h"
 
-/* SaturatingRoundingDoublingHighMul by a positive scalar multiplier m
- * (broadcast), see x86_requant.h. */
-static OCT_AI OCT_T512BW __m512i srdhm512(__m512i x, __m512i m) {
-  const __m512i half = _mm512_set1_epi64((int64_t)1 << 30);
-  const __m512i pe = _mm512_add_epi64(_mm512_mul_epi32(x, m), half);
-  const __m512i po =
-      _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m), half);
-  return _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(pe, 31),
-                                 _mm512_slli_epi64(po, 1));
-}
-
-/* RoundingDivideByPOT by a uniform exponent (count in an xmm). */
-static OCT_AI OCT_T512BW __m512i rdivpot512(__m512i v, __m128i e,
-                                            __m512i mask) {
-  const __m512i rem = _mm512_and_si512(v, mask);
-  const __m512i thr =
-      _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(v, 31));
-  const __mmask16 k = _mm512_cmpgt_epi32_mask(rem, thr);
-  v = _mm512_sra_epi32(v, e);
-  return _mm512_mask_add_epi32(v, k, v, _mm512_set1_epi32(1));
-}
-
 typedef struct add_consts {
   __m512i off1, off2, m1, m2, mo, mask1, mask2, masko, lo, hi, oo;
   __m128i ls, e1, e2, eo;
