@@ -219,8 +219,16 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
        * every pixel. */
       const size_t s1 = p1 == p->zrow + c0 ? 0 : sx;
       for (int j = 0; j < 4; j++) {
-        __m512i x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p0 + j * sx));
-        __m512i x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p1 + j * s1));
+        __m512i x0, x1;
+        if (left >= 32) { /* a plain load folds into vpmovsxbw */
+          x0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+              (const __m256i *)(const void *)(p0 + j * sx)));
+          x1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+              (const __m256i *)(const void *)(p1 + j * s1)));
+        } else {
+          x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p0 + j * sx));
+          x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p1 + j * s1));
+        }
         x0 = _mm512_add_epi16(x0, off);
         x1 = _mm512_add_epi16(x1, off);
         lo[j] = _mm512_add_epi32(lo[j], _mm512_madd_epi16(_mm512_unpacklo_epi16(x0, x1), wl));
