@@ -204,7 +204,7 @@ static void fc_cases(int isa, int cases) {
   }
 }
 
-static void dw_cases(int isa, int cases) {
+static void dw_cases(int isa, int cases, int u8) {
   int bad = 0;
   for (int i = 0; i < cases && bad < 3; i++) {
     oct_conv_dims d;
@@ -231,13 +231,23 @@ static void dw_cases(int isa, int cases) {
     make_rq(&q, mult, shift, d.out_c, taps * 4,
             rnd() % 4 ? OCT_ROUND_AWAY : OCT_ROUND_UP);
     const int32_t *b = rnd() % 5 ? bias : 0;
-    oct_dwconv2d_s8_ref(&d, &q, in, w, b, want, 0);
+    if (u8) {
+      q.input_offset = -rint_(0, 255);
+      q.weight_offset = -rint_(0, 255);
+      q.output_offset = rint_(0, 255);
+      q.act_min = rnd() % 3 ? 0 : rint_(0, 128);
+      q.act_max = rnd() % 3 ? 255 : rint_(q.act_min, 255);
+      oct_dwconv2d_u8_ref(&d, &q, (const uint8_t *)in, (const uint8_t *)w, b,
+                          (uint8_t *)want, 0);
+    } else {
+      oct_dwconv2d_s8_ref(&d, &q, in, w, b, want, 0);
+    }
     CHECK(oct_x86_dw_supported(&d));
     void *mem = zalloc(oct_x86_dw_plan_bytes(isa, &d));
-    const oct_x86_dw_plan *p = oct_x86_dw_plan_init(mem, isa, &d, w, b, &q);
+    const oct_x86_dw_plan *p = oct_x86_dw_plan_init(mem, isa, &d, w, u8, b, &q);
     memset(got, 0x55, n_out);
     oct_x86_dwconv2d_s8(&d, &q, in, (const int8_t *)(const void *)p, 0, got, 0);
-    const int fail = report("dw", isa, i, &d, want, got, n_out);
+    const int fail = report(u8 ? "dw u8" : "dw", isa, i, &d, want, got, n_out);
     CHECK(!fail);
     bad += fail;
     free(in); free(w); free(want); free(got); free(bias); free(mult);
@@ -394,7 +404,8 @@ int main(void) {
              oct_x86_isa_name(dw[i]));
       continue;
     }
-    dw_cases(dw[i], 400);
+    dw_cases(dw[i], 400, 0);
+    if (dw[i] != OCT_X86_AVX512VNNI) dw_cases(dw[i], 300, 1);
     printf("dw %s: checked\n", oct_x86_isa_name(dw[i]));
   }
   if (cpu_has(OCT_X86_AVX512)) {

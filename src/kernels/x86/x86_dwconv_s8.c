@@ -96,12 +96,14 @@ static const oct_x86_dw_plan *vnni_init(oct_x86_dw_plan *p, int32_t *rq,
 
 const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
                                             const oct_conv_dims *d,
-                                            const int8_t *w,
+                                            const void *wv, int u8,
                                             const int32_t *bias,
                                             const oct_requant *q) {
+  const int8_t *w = wv;
   oct_x86_dw_plan *p = mem;
   const int32_t bl = block_of(isa), half = bl / 2;
   p->isa = isa;
+  p->u8 = u8;
   p->c = d->out_c;
   p->cp = (p->c + bl - 1) / bl * bl;
   p->block = bl;
@@ -121,7 +123,7 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
   base += align64(5 * 4 * (size_t)p->cp);
   int32_t *perm = (int32_t *)(void *)base;
   base += align64(4 * (size_t)p->cp);
-  if (isa == OCT_X86_AVX512VNNI)
+  if (isa == OCT_X86_AVX512VNNI && !u8)
     return vnni_init(p, rq, perm, base, w, bias, q);
   for (int32_t c0 = 0; c0 < p->cp; c0 += bl)
     for (int32_t h = 0; h < 2; h++)
@@ -138,9 +140,12 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
             const int32_t ch = c0 + lane_channel(i, h), tap = 2 * tp + t;
             const size_t idx =
                 ((((size_t)cb * p->pairs + tp) * 2 + h) * half + i) * 2 + t;
-            wp[idx] = ch < p->c && tap < p->taps
-                          ? w[(size_t)tap * (size_t)p->c + (size_t)ch]
-                          : 0;
+            const size_t wi = (size_t)tap * (size_t)p->c + (size_t)ch;
+            wp[idx] = (int16_t)(ch < p->c && tap < p->taps
+                                    ? (p->u8 ? (int32_t)((const uint8_t *)w)[wi] +
+                                                   q->weight_offset
+                                             : (int32_t)w[wi])
+                                    : 0);
           }
   p->w = wp;
   int8_t *z = (int8_t *)base;
@@ -148,6 +153,11 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
   p->zrow = z;
   return p;
 }
+
+/* Widening of the input bytes: signed for int8, unsigned for uint8 (U8
+ * is a constant in every caller, so one of the two is compiled). */
+#define cvt512(v) (U8 ? _mm512_cvtepu8_epi16(v) : _mm512_cvtepi8_epi16(v))
+#define cvt256(v) (U8 ? _mm256_cvtepu8_epi16(v) : _mm256_cvtepi8_epi16(v))
 
 /* Input pointers (channel 0) of the pixel's taps, zero-point row for those
  * outside the input. */
@@ -165,7 +175,8 @@ static OCT_AI void tap_ptrs(const oct_x86_dw_plan *p, const oct_conv_dims *d,
 
 static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
                                           const int8_t *const *ptr,
-                                          int8_t *o, const int UP) {
+                                          int8_t *o, const int UP,
+                                          const int U8) {
   const __m512i off = _mm512_set1_epi16((int16_t)p->in_off);
   const __m512i *wv = (const __m512i *)(const void *)p->w;
   for (int32_t c0 = 0; c0 < p->c; c0 += 32) {
@@ -176,13 +187,13 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
     for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
       __m512i x0, x1;
       if (left >= 32) {
-        x0 = _mm512_cvtepi8_epi16(
+        x0 = cvt512(
             _mm256_loadu_si256((const __m256i *)(const void *)(ptr[2 * tp] + c0)));
-        x1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+        x1 = cvt512(_mm256_loadu_si256(
             (const __m256i *)(const void *)(ptr[2 * tp + 1] + c0)));
       } else {
-        x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, ptr[2 * tp] + c0));
-        x1 = _mm512_cvtepi8_epi16(
+        x0 = cvt512(_mm256_maskz_loadu_epi8(k, ptr[2 * tp] + c0));
+        x1 = cvt512(
             _mm256_maskz_loadu_epi8(k, ptr[2 * tp + 1] + c0));
       }
       x0 = _mm512_add_epi16(x0, off);
@@ -194,7 +205,7 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
     }
     lo = oct_rq512(lo, &p->rq, (size_t)c0, UP);
     hi = oct_rq512(hi, &p->rq, (size_t)c0 + 16, UP);
-    _mm512_mask_cvtsepi16_storeu_epi8(o + c0, k, _mm512_packs_epi32(lo, hi));
+    _mm512_mask_cvtepi16_storeu_epi8(o + c0, k, _mm512_packs_epi32(lo, hi));
   }
 }
 
@@ -202,7 +213,8 @@ static OCT_AI OCT_T512BW void dw_pixel512(const oct_x86_dw_plan *p,
  * weight vector is loaded once for the four. */
 static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
                                          const int8_t *const *ptr, size_t sx,
-                                         int8_t *o, const int UP) {
+                                         int8_t *o, const int UP,
+                                         const int U8) {
   const __m512i off = _mm512_set1_epi16((int16_t)p->in_off);
   const __m512i *wv = (const __m512i *)(const void *)p->w;
   const size_t c = (size_t)p->c;
@@ -221,13 +233,13 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
       for (int j = 0; j < 4; j++) {
         __m512i x0, x1;
         if (left >= 32) { /* a plain load folds into vpmovsxbw */
-          x0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+          x0 = cvt512(_mm256_loadu_si256(
               (const __m256i *)(const void *)(p0 + j * sx)));
-          x1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(
+          x1 = cvt512(_mm256_loadu_si256(
               (const __m256i *)(const void *)(p1 + j * s1)));
         } else {
-          x0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p0 + j * sx));
-          x1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(k, p1 + j * s1));
+          x0 = cvt512(_mm256_maskz_loadu_epi8(k, p0 + j * sx));
+          x1 = cvt512(_mm256_maskz_loadu_epi8(k, p1 + j * s1));
         }
         x0 = _mm512_add_epi16(x0, off);
         x1 = _mm512_add_epi16(x1, off);
@@ -238,7 +250,7 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
     for (int j = 0; j < 4; j++) {
       const __m512i l = oct_rq512(lo[j], &p->rq, (size_t)c0, UP);
       const __m512i h = oct_rq512(hi[j], &p->rq, (size_t)c0 + 16, UP);
-      _mm512_mask_cvtsepi16_storeu_epi8(o + j * c + c0, k, _mm512_packs_epi32(l, h));
+      _mm512_mask_cvtepi16_storeu_epi8(o + j * c + c0, k, _mm512_packs_epi32(l, h));
     }
   }
 }
@@ -281,23 +293,27 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
       }                                                                       \
     }
 
-static OCT_T512BW void dw512_away(const oct_x86_dw_plan *p,
-                                  const oct_conv_dims *d, const int8_t *in,
-                                  int8_t *out) {
-  const size_t sx = (size_t)d->stride_w * (size_t)p->c;
-  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 0), 1, dw_quad512(p, ptr, sx, o, 0))
-}
-static OCT_T512BW void dw512_up(const oct_x86_dw_plan *p,
-                                const oct_conv_dims *d, const int8_t *in,
-                                int8_t *out) {
-  const size_t sx = (size_t)d->stride_w * (size_t)p->c;
-  OCT_DW_LOOPS(dw_pixel512(p, ptr, o, 1), 1, dw_quad512(p, ptr, sx, o, 1))
-}
+#define OCT_DW512(NAME, UP, U8)                                              \
+  static OCT_T512BW void NAME(const oct_x86_dw_plan *p, const oct_conv_dims *d, \
+                              const int8_t *in, int8_t *out) {                 \
+    const size_t sx = (size_t)d->stride_w * (size_t)p->c;                      \
+    OCT_DW_LOOPS(dw_pixel512(p, ptr, o, UP, U8), 1,                            \
+                 dw_quad512(p, ptr, sx, o, UP, U8))                            \
+  }
+OCT_DW512(dw512_away, 0, 0)
+OCT_DW512(dw512_up, 1, 0)
+OCT_DW512(dw512_away_u8, 0, 1)
+OCT_DW512(dw512_up_u8, 1, 1)
 
 void oct_x86_dw_run_avx512(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                            const int8_t *in, int8_t *out) {
-  if (p->rq.round_up) dw512_up(p, d, in, out);
-  else dw512_away(p, d, in, out);
+  if (p->u8) {
+    if (p->rq.round_up) dw512_up_u8(p, d, in, out);
+    else dw512_away_u8(p, d, in, out);
+  } else {
+    if (p->rq.round_up) dw512_up(p, d, in, out);
+    else dw512_away(p, d, in, out);
+  }
 }
 
 static OCT_AI OCT_T512 void dw_pixel_vnni(const oct_x86_dw_plan *p,
@@ -350,27 +366,28 @@ void oct_x86_dw_run_vnni(const oct_x86_dw_plan *p, const oct_conv_dims *d,
   else dwvnni_away(p, d, in, out);
 }
 
-static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left) {
+static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left,
+                                      const int U8) {
   if (left >= 16)
-    return _mm256_cvtepi8_epi16(
+    return cvt256(
         _mm_loadu_si128((const __m128i *)(const void *)src));
   int8_t tmp[16] = {0};
   oct_memcpy(tmp, src, (size_t)left);
-  return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(void *)tmp));
+  return cvt256(_mm_loadu_si128((const __m128i *)(void *)tmp));
 }
 
 static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
                                          const int8_t *const *ptr, int8_t *o,
-                                         const int UP) {
+                                         const int UP, const int U8) {
   const __m256i off = _mm256_set1_epi16((int16_t)p->in_off);
   const __m256i *wv = (const __m256i *)(const void *)p->w;
   for (int32_t c0 = 0; c0 < p->c; c0 += 16) {
     const int32_t left = p->c - c0;
     __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
     for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
-      const __m256i x0 = _mm256_add_epi16(load16(ptr[2 * tp] + c0, left), off);
+      const __m256i x0 = _mm256_add_epi16(load16(ptr[2 * tp] + c0, left, U8), off);
       const __m256i x1 =
-          _mm256_add_epi16(load16(ptr[2 * tp + 1] + c0, left), off);
+          _mm256_add_epi16(load16(ptr[2 * tp + 1] + c0, left, U8), off);
       lo = _mm256_add_epi32(
           lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(wv)));
       hi = _mm256_add_epi32(
@@ -379,8 +396,9 @@ static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
     lo = oct_rq256(lo, &p->rq, (size_t)c0, UP);
     hi = oct_rq256(hi, &p->rq, (size_t)c0 + 8, UP);
     const __m256i h = _mm256_packs_epi32(lo, hi);
-    const __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(h),
-                                      _mm256_extracti128_si256(h, 1));
+    const __m128i h0 = _mm256_castsi256_si128(h);
+    const __m128i h1 = _mm256_extracti128_si256(h, 1);
+    const __m128i b = U8 ? _mm_packus_epi16(h0, h1) : _mm_packs_epi16(h0, h1);
     if (left >= 16) {
       _mm_storeu_si128((__m128i *)(void *)(o + c0), b);
     } else {
@@ -391,21 +409,25 @@ static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
   }
 }
 
-static OCT_TAVX2 void dw256_away(const oct_x86_dw_plan *p,
-                                 const oct_conv_dims *d, const int8_t *in,
-                                 int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 0), 0, (void)0)
-}
-static OCT_TAVX2 void dw256_up(const oct_x86_dw_plan *p,
-                               const oct_conv_dims *d, const int8_t *in,
-                               int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel256(p, ptr, o, 1), 0, (void)0)
-}
+#define OCT_DW256(NAME, UP, U8)                                              \
+  static OCT_TAVX2 void NAME(const oct_x86_dw_plan *p, const oct_conv_dims *d,  \
+                             const int8_t *in, int8_t *out) {                  \
+    OCT_DW_LOOPS(dw_pixel256(p, ptr, o, UP, U8), 0, (void)0)                   \
+  }
+OCT_DW256(dw256_away, 0, 0)
+OCT_DW256(dw256_up, 1, 0)
+OCT_DW256(dw256_away_u8, 0, 1)
+OCT_DW256(dw256_up_u8, 1, 1)
 
 void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
                          const int8_t *in, int8_t *out) {
-  if (p->rq.round_up) dw256_up(p, d, in, out);
-  else dw256_away(p, d, in, out);
+  if (p->u8) {
+    if (p->rq.round_up) dw256_up_u8(p, d, in, out);
+    else dw256_away_u8(p, d, in, out);
+  } else {
+    if (p->rq.round_up) dw256_up(p, d, in, out);
+    else dw256_away(p, d, in, out);
+  }
 }
 
 void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
@@ -422,5 +444,13 @@ void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
     oct_x86_dw_run_avx512(p, d, in, out);
   else
     oct_x86_dw_run_avx2(p, d, in, out);
+}
+
+void oct_x86_dwconv2d_u8(const oct_conv_dims *d, const oct_requant *q,
+                         const uint8_t *restrict in, const uint8_t *restrict w,
+                         const int32_t *restrict bias, uint8_t *restrict out,
+                         void *restrict scratch) {
+  oct_x86_dwconv2d_s8(d, q, (const int8_t *)in, (const int8_t *)w, bias,
+                      (int8_t *)out, scratch);
 }
 #endif

@@ -130,6 +130,8 @@ void oct_x86_gemm_run_avxvnni(const oct_x86_gemm_plan *p,
 
 typedef struct oct_x86_dw_plan {
   int32_t isa;
+  int32_t u8;       /* uint8 activations and weights (weights stored with
+                       the weight offset added) */
   int32_t c, cp;    /* channels, padded to whole blocks */
   int32_t block;    /* channels per block: 32 (zmm) or 16 (ymm) */
   int32_t taps, pairs;
@@ -149,9 +151,13 @@ int oct_x86_dw_supported(const oct_conv_dims *d);
 size_t oct_x86_dw_plan_bytes(int isa, const oct_conv_dims *d);
 const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
                                             const oct_conv_dims *d,
-                                            const int8_t *w,
+                                            const void *w, int u8,
                                             const int32_t *bias,
                                             const oct_requant *q);
+void oct_x86_dwconv2d_u8(const oct_conv_dims *d, const oct_requant *q,
+                         const uint8_t *restrict in, const uint8_t *restrict w,
+                         const int32_t *restrict bias, uint8_t *restrict out,
+                         void *restrict scratch);
 void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,
                          const int8_t *restrict in, const int8_t *restrict w,
                          const int32_t *restrict bias, int8_t *restrict out,

@@ -30,7 +30,8 @@ static int const_ok(const oct_tensor *w, const oct_tensor *bias) {
 }
 
 /* Kernel names live as long as the program: a fixed table. */
-enum { K_1X1, K_IM2COL, K_FC, K_DW3, K_DW5, K_DW, K_KINDS };
+enum { K_1X1, K_IM2COL, K_FC, K_DW3, K_DW5, K_DW, K_DW_U8, K_DW5_U8, K_DWG_U8,
+       K_KINDS };
 static const char *const g_names[K_KINDS][5] = {
     {"ref", "s8 1x1 avx2", "s8 1x1 avxvnni", "s8 1x1 avx512vnni", "ref"},
     {"ref", "s8 im2col avx2", "s8 im2col avxvnni", "s8 im2col avx512vnni",
@@ -38,7 +39,10 @@ static const char *const g_names[K_KINDS][5] = {
     {"ref", "s8 fc avx2", "s8 fc avxvnni", "s8 fc avx512vnni", "ref"},
     {"ref", "s8 dw3x3 avx2", "ref", "s8 dw3x3 avx512vnni", "s8 dw3x3 avx512"},
     {"ref", "s8 dw5x5 avx2", "ref", "s8 dw5x5 avx512vnni", "s8 dw5x5 avx512"},
-    {"ref", "s8 dw avx2", "ref", "s8 dw avx512vnni", "s8 dw avx512"}};
+    {"ref", "s8 dw avx2", "ref", "s8 dw avx512vnni", "s8 dw avx512"},
+    {"ref", "u8 dw3x3 avx2", "ref", "ref", "u8 dw3x3 avx512"},
+    {"ref", "u8 dw5x5 avx2", "ref", "ref", "u8 dw5x5 avx512"},
+    {"ref", "u8 dw avx2", "ref", "ref", "u8 dw avx512"}};
 
 static oct_status gemm_plan(oct_ctx *ctx, oct_node *node, int isa, int32_t k,
                             int32_t n, const oct_tensor *w,
@@ -92,25 +96,50 @@ oct_status oct_x86_select_fc_s8(oct_ctx *ctx, oct_node *node,
   return OCT_OK;
 }
 
-oct_status oct_x86_select_dwconv_s8(oct_ctx *ctx, oct_node *node,
-                                    const oct_conv_dims *d,
-                                    const oct_requant *q, const oct_tensor *w,
-                                    const oct_tensor *bias,
-                                    oct_dwconv2d_s8_fn *fn,
-                                    const void **packed) {
-  const int isa = dw_isa(ctx, d->out_c);
-  if (!isa || !const_ok(w, bias) || q->weight_offset != 0 ||
+static oct_status select_dw(oct_ctx *ctx, oct_node *node,
+                            const oct_conv_dims *d, const oct_requant *q,
+                            const oct_tensor *w, const oct_tensor *bias,
+                            int u8, const void **packed, int *chosen) {
+  int isa = dw_isa(ctx, d->out_c);
+  if (u8 && isa == OCT_X86_AVX512VNNI) isa = OCT_X86_AVX512;
+  *chosen = 0;
+  if (!isa || !const_ok(w, bias) || (!u8 && q->weight_offset != 0) ||
       !oct_x86_dw_supported(d))
     return OCT_OK;
   void *mem = 0;
   oct_status st =
       oct_persistent_alloc(ctx, oct_x86_dw_plan_bytes(isa, d), &mem);
   if (st) return st;
-  *packed = oct_x86_dw_plan_init(mem, isa, d, w->data, bias ? bias->data : 0, q);
-  *fn = oct_x86_dwconv2d_s8;
+  *packed = oct_x86_dw_plan_init(mem, isa, d, w->data, u8,
+                                 bias ? bias->data : 0, q);
   const int kind = d->k_h == 3 && d->k_w == 3 ? K_DW3
                    : d->k_h == 5 && d->k_w == 5 ? K_DW5 : K_DW;
-  node->kernel = g_names[kind][isa];
+  node->kernel = g_names[kind + (u8 ? K_DW_U8 - K_DW3 : 0)][isa];
+  *chosen = 1;
   return OCT_OK;
+}
+
+oct_status oct_x86_select_dwconv_s8(oct_ctx *ctx, oct_node *node,
+                                    const oct_conv_dims *d,
+                                    const oct_requant *q, const oct_tensor *w,
+                                    const oct_tensor *bias,
+                                    oct_dwconv2d_s8_fn *fn,
+                                    const void **packed) {
+  int chosen = 0;
+  oct_status st = select_dw(ctx, node, d, q, w, bias, 0, packed, &chosen);
+  if (!st && chosen) *fn = oct_x86_dwconv2d_s8;
+  return st;
+}
+
+oct_status oct_x86_select_dwconv_u8(oct_ctx *ctx, oct_node *node,
+                                    const oct_conv_dims *d,
+                                    const oct_requant *q, const oct_tensor *w,
+                                    const oct_tensor *bias,
+                                    oct_dwconv2d_u8_fn *fn,
+                                    const void **packed) {
+  int chosen = 0;
+  oct_status st = select_dw(ctx, node, d, q, w, bias, 1, packed, &chosen);
+  if (!st && chosen) *fn = oct_x86_dwconv2d_u8;
+  return st;
 }
 #endif
