@@ -21,7 +21,7 @@ typedef struct conv_data {
   oct_conv2d_s8_fn s8;
   oct_conv2d_u8_fn u8;
   oct_conv2d_s16_fn s16;
-  const void *packed_s8; /* optimized int8 variant's plan, or NULL */
+  const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
   int scratch_s8;
 } conv_data;
 
@@ -109,6 +109,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     st = oct_x86_select_conv_s8(ctx, node, d, &cd->rq, w, bias, &cd->s8,
                                 &cd->packed_s8, &cd->scratch_s8);
     if (st) return st;
+  } else if (in->type == OCT_UINT8) {
+    st = oct_x86_select_conv_u8(ctx, node, d, &cd->rq, w, bias, &cd->u8,
+                                &cd->packed_s8, &cd->scratch_s8);
+    if (st) return st;
   }
 #endif
   return OCT_OK;
@@ -131,7 +135,9 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
              oct_scratch(ctx, node, cd->scratch_s8));
       break;
     case OCT_UINT8:
-      cd->u8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
+      cd->u8(&cd->dims, &cd->rq, in->data,
+             cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, cd->scratch_s8));
       break;
     default:
       cd->s16(&cd->dims, &cd->rq, in->data, w->data,

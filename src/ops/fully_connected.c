@@ -24,7 +24,7 @@ typedef struct fc_data {
   oct_fc_s8_fn s8;
   oct_fc_u8_fn u8;
   oct_fc_s16_fn s16;
-  const void *packed_s8; /* optimized int8 variant's plan, or NULL */
+  const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
   int scratch_s8;
 } fc_data;
 
@@ -127,6 +127,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     st = oct_x86_select_fc_s8(ctx, node, d, &fd->rq, w, bias, &fd->s8,
                               &fd->packed_s8, &fd->scratch_s8);
     if (st) return st;
+  } else if (in->type == OCT_UINT8) {
+    st = oct_x86_select_fc_u8(ctx, node, d, &fd->rq, w, bias, &fd->u8,
+                              &fd->packed_s8, &fd->scratch_s8);
+    if (st) return st;
   }
 #endif
   return OCT_OK;
@@ -149,7 +153,9 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
              oct_scratch(ctx, node, fd->scratch_s8));
       break;
     case OCT_UINT8:
-      fd->u8(&fd->dims, &fd->rq, in->data, w->data, b, out->data, 0);
+      fd->u8(&fd->dims, &fd->rq, in->data,
+             fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, fd->scratch_s8));
       break;
     default:
       fd->s16(&fd->dims, &fd->rq, in->data, w->data,

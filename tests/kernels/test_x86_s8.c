@@ -71,6 +71,15 @@ static void make_rq(oct_requant *q, int32_t *mult, int32_t *shift, int32_t n,
   q->rounding = rounding;
 }
 
+/* uint8 offsets: asymmetric weights and activations. */
+static void u8_quant(oct_requant *q) {
+  q->input_offset = -rint_(0, 255);
+  q->weight_offset = -rint_(0, 255);
+  q->output_offset = rint_(0, 255);
+  q->act_min = rnd() % 3 ? 0 : rint_(0, 128);
+  q->act_max = rnd() % 3 ? 255 : rint_(q->act_min, 255);
+}
+
 static int cpu_has(int isa) {
   const uint32_t f = oct_cpu_features();
   switch (isa) {
@@ -128,7 +137,7 @@ static int report(const char *what, int isa, int i, const oct_conv_dims *d,
   return 0;
 }
 
-static void conv_cases(int isa, int cases) {
+static void conv_cases(int isa, int cases, int u8) {
   int bad = 0;
   for (int i = 0; i < cases && bad < 3; i++) {
     oct_conv_dims d;
@@ -152,15 +161,21 @@ static void conv_cases(int isa, int cases) {
     oct_requant q;
     make_rq(&q, mult, shift, d.out_c, k, rnd() % 4 ? OCT_ROUND_UP : OCT_ROUND_AWAY);
     const int32_t *b = rnd() % 5 ? bias : 0;
-    oct_conv2d_s8_ref(&d, &q, in, w, b, want, 0);
+    if (u8) {
+      u8_quant(&q);
+      oct_conv2d_u8_ref(&d, &q, (const uint8_t *)in, (const uint8_t *)w, b,
+                        (uint8_t *)want, 0);
+    } else {
+      oct_conv2d_s8_ref(&d, &q, in, w, b, want, 0);
+    }
     void *mem = zalloc(oct_x86_gemm_plan_bytes(isa, k, d.out_c));
     const oct_x86_gemm_plan *p = oct_x86_gemm_plan_init(
-        mem, isa, k, d.out_c, w, b, &q, oct_x86_conv_is_direct(&d));
+        mem, isa, k, d.out_c, w, u8, b, &q, oct_x86_conv_is_direct(&d));
     void *scratch = zalloc(oct_x86_gemm_scratch_bytes(p));
     memset(got, 0x55, n_out);
     oct_x86_conv2d_s8(&d, &q, in, (const int8_t *)(const void *)p, 0, got,
                       scratch);
-    const int fail = report("conv", isa, i, &d, want, got, n_out);
+    const int fail = report(u8 ? "conv u8" : "conv", isa, i, &d, want, got, n_out);
     CHECK(!fail);
     bad += fail;
     free(in); free(w); free(want); free(got); free(bias); free(mult);
@@ -168,7 +183,7 @@ static void conv_cases(int isa, int cases) {
   }
 }
 
-static void fc_cases(int isa, int cases) {
+static void fc_cases(int isa, int cases, int u8) {
   int bad = 0;
   for (int i = 0; i < cases && bad < 3; i++) {
     oct_fc_dims d;
@@ -186,17 +201,23 @@ static void fc_cases(int isa, int cases) {
     for (int32_t c = 0; c < d.out_c; c++) bias[c] = rint_(-30000, 30000);
     oct_requant q;
     make_rq(&q, mult, shift, d.out_c, d.depth, OCT_ROUND_UP);
-    oct_fc_s8_ref(&d, &q, in, w, bias, want, 0);
+    if (u8) {
+      u8_quant(&q);
+      oct_fc_u8_ref(&d, &q, (const uint8_t *)in, (const uint8_t *)w, bias,
+                    (uint8_t *)want, 0);
+    } else {
+      oct_fc_s8_ref(&d, &q, in, w, bias, want, 0);
+    }
     void *mem = zalloc(oct_x86_gemm_plan_bytes(isa, d.depth, d.out_c));
     const oct_x86_gemm_plan *p =
-        oct_x86_gemm_plan_init(mem, isa, d.depth, d.out_c, w, bias, &q, 1);
+        oct_x86_gemm_plan_init(mem, isa, d.depth, d.out_c, w, u8, bias, &q, 1);
     void *scratch = zalloc(oct_x86_gemm_scratch_bytes(p));
     oct_x86_fc_s8(&d, &q, in, (const int8_t *)(const void *)p, 0, got, scratch);
     oct_conv_dims cd = {0};
     cd.batch = d.batch;
     cd.in_c = d.depth;
     cd.out_c = d.out_c;
-    const int fail = report("fc", isa, i, &cd, want, got, n_out);
+    const int fail = report(u8 ? "fc u8" : "fc", isa, i, &cd, want, got, n_out);
     CHECK(!fail);
     bad += fail;
     free(in); free(w); free(want); free(got); free(bias); free(mult);
@@ -284,7 +305,7 @@ static void requant_edges(int isa) {
       oct_fc_s8_ref(&d, &q, in, wm, bias, want, 0);
       void *mem = zalloc(oct_x86_gemm_plan_bytes(isa, 1, n));
       const oct_x86_gemm_plan *p =
-          oct_x86_gemm_plan_init(mem, isa, 1, n, wm, bias, &q, 1);
+          oct_x86_gemm_plan_init(mem, isa, 1, n, wm, 0, bias, &q, 1);
       void *scratch = zalloc(oct_x86_gemm_scratch_bytes(p));
       oct_x86_fc_s8(&d, &q, in, (const int8_t *)(const void *)p, 0, got, scratch);
       int ok = !memcmp(want, got, sizeof want);
@@ -328,8 +349,19 @@ static void add_cases(int cases) {
            *got = malloc(no);
     fill8(x1, n1);
     fill8(x2, n2);
-    oct_add_s8_ref(&p, &b, x1, x2, want);
-    oct_x86_add_s8(&p, &b, x1, x2, got);
+    const int u8 = i % 3 == 2;
+    if (u8) {
+      p.in1_offset = -rint_(0, 255);
+      p.in2_offset = -rint_(0, 255);
+      p.out_offset = rint_(0, 255);
+      p.act_min = rnd() % 3 ? 0 : rint_(0, 128);
+      p.act_max = rnd() % 3 ? 255 : rint_(p.act_min, 255);
+      oct_add_u8_ref(&p, &b, (uint8_t *)x1, (uint8_t *)x2, (uint8_t *)want);
+      oct_x86_add_u8(&p, &b, (uint8_t *)x1, (uint8_t *)x2, (uint8_t *)got);
+    } else {
+      oct_add_s8_ref(&p, &b, x1, x2, want);
+      oct_x86_add_s8(&p, &b, x1, x2, got);
+    }
     CHECK_MSG(!memcmp(want, got, no), "add case %d mode %d", i, mode);
     free(x1); free(x2); free(want); free(got);
   }
@@ -393,8 +425,10 @@ int main(void) {
       continue;
     }
     requant_edges(gemm[i]);
-    conv_cases(gemm[i], 400);
-    fc_cases(gemm[i], 200);
+    conv_cases(gemm[i], 400, 0);
+    fc_cases(gemm[i], 200, 0);
+    conv_cases(gemm[i], 250, 1);
+    fc_cases(gemm[i], 120, 1);
     printf("gemm %s: checked\n", oct_x86_isa_name(gemm[i]));
   }
   const int dw[] = {OCT_X86_AVX2, OCT_X86_AVX512, OCT_X86_AVX512VNNI};

@@ -30,14 +30,16 @@ static OCT_AI OCT_T512BW __m512i add16(const add_consts *c, __m512i x1,
 }
 
 static OCT_AI OCT_T512BW __m512i load_row(const int8_t *r, int64_t s,
-                                          int64_t i, __mmask16 k) {
-  if (s == 0) return _mm512_set1_epi32(r[0]);
-  return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, r + i));
+                                          int64_t i, __mmask16 k, int u8) {
+  if (s == 0)
+    return _mm512_set1_epi32(u8 ? (int32_t)(uint8_t)r[0] : (int32_t)r[0]);
+  const __m128i b = _mm_maskz_loadu_epi8(k, r + i);
+  return u8 ? _mm512_cvtepu8_epi32(b) : _mm512_cvtepi8_epi32(b);
 }
 
 static OCT_T512BW void add_rows(const oct_add_quant_params *p,
                                 const oct_bcast_shape *b, const int8_t *in1,
-                                const int8_t *in2, int8_t *out) {
+                                const int8_t *in2, int8_t *out, int u8) {
   add_consts c;
   c.off1 = _mm512_set1_epi32(p->in1_offset);
   c.off2 = _mm512_set1_epi32(p->in2_offset);
@@ -67,7 +69,7 @@ static OCT_T512BW void add_rows(const oct_add_quant_params *p,
       const __mmask16 k =
           left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
       const __m512i y =
-          add16(&c, load_row(r1, s1, i, k), load_row(r2, s2, i, k));
+          add16(&c, load_row(r1, s1, i, k, u8), load_row(r2, s2, i, k, u8));
       _mm512_mask_cvtepi32_storeu_epi8(ro + i, k, y);
     }
   } while (oct_bcast_next(b, &it));
@@ -83,6 +85,20 @@ void oct_x86_add_s8(const oct_add_quant_params *p, const oct_bcast_shape *b,
     oct_add_s8_ref(p, b, in1, in2, out);
     return;
   }
-  add_rows(p, b, in1, in2, out);
+  add_rows(p, b, in1, in2, out, 0);
+}
+
+void oct_x86_add_u8(const oct_add_quant_params *p, const oct_bcast_shape *b,
+                    const uint8_t *in1, const uint8_t *in2, uint8_t *out) {
+  const int64_t s1 = b->stride1[b->rank - 1], s2 = b->stride2[b->rank - 1];
+  const int shifts_ok = p->in1_shift <= 0 && p->in1_shift >= -31 &&
+                        p->in2_shift <= 0 && p->in2_shift >= -31 &&
+                        p->out_shift <= 0 && p->out_shift >= -31;
+  if ((s1 != 0 && s1 != 1) || (s2 != 0 && s2 != 1) || !shifts_ok) {
+    oct_add_u8_ref(p, b, in1, in2, out);
+    return;
+  }
+  /* Clamped results lie in [0, 255]: the truncating store is exact. */
+  add_rows(p, b, (const int8_t *)in1, (const int8_t *)in2, (int8_t *)out, 1);
 }
 #endif

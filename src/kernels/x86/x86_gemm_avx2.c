@@ -16,7 +16,10 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
   const __m256i v = oct_rq256(acc, r, c, up);
   const __m128i h = _mm_packs_epi32(_mm256_castsi256_si128(v),
                                     _mm256_extracti128_si256(v, 1));
-  const __m128i b = _mm_packs_epi16(h, h);
+  /* Low bytes (truncation): the values are already within int8 or
+   * uint8, whichever the output is. */
+  const __m128i b = _mm_shuffle_epi8(
+      h, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1));
   if (cols >= 8) {
     _mm_storel_epi64((__m128i *)(void *)o, b);
   } else {
@@ -28,6 +31,8 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
 
 #define GT_V __m256i
 #define GT_LANES 8
+#define GT_ADD(a, b) _mm256_add_epi32(a, b)
+#define GT_SET1(x) _mm256_set1_epi32(x)
 #define GT_ZERO() _mm256_setzero_si256()
 #define GT_BCAST(p) bcast256(p)
 #define GT_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))

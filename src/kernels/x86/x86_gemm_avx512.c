@@ -22,6 +22,8 @@ static OCT_AI OCT_T512 void store512(__m512i acc, const oct_x86_requant *r,
 #define GT_V __m512i
 #define GT_LANES 16
 #define GT_DOT(acc, a, w) _mm512_dpbusd_epi32(acc, a, w)
+#define GT_ADD(a, b) _mm512_add_epi32(a, b)
+#define GT_SET1(x) _mm512_set1_epi32(x)
 #define GT_ZERO() _mm512_setzero_si512()
 #define GT_BCAST(p) bcast512(p)
 #define GT_LOAD(p) _mm512_loadu_si512((const void *)(p))

@@ -30,9 +30,18 @@ size_t oct_x86_gemm_plan_bytes(int isa, int32_t k, int32_t n) {
          align64(16 * np) + align64(np * kp * (size_t)elem_of(isa));
 }
 
+/* Weight (c, kk) as the kernels multiply it: int8 as is, or, for uint8,
+ * w - 128 in s8 (VNNI, with the row term) or w + weight_offset (int16). */
+static int32_t weight_at(const void *w, int u8, int es, int32_t w_off,
+                         size_t i) {
+  if (!u8) return ((const int8_t *)w)[i];
+  const int32_t v = ((const uint8_t *)w)[i];
+  return es == 1 ? v - 128 : v + w_off;
+}
+
 const oct_x86_gemm_plan *oct_x86_gemm_plan_init(void *mem, int isa, int32_t k,
-                                                int32_t n, const int8_t *w,
-                                                const int32_t *bias,
+                                                int32_t n, const void *wv,
+                                                int u8, const int32_t *bias,
                                                 const oct_requant *q,
                                                 int direct) {
   oct_x86_gemm_plan *p = mem;
@@ -46,15 +55,25 @@ const oct_x86_gemm_plan *oct_x86_gemm_plan_init(void *mem, int isa, int32_t k,
   p->nv = pick_nv(isa, p->np / vec);
   p->a_elem = es;
   p->direct = direct;
+  p->u8 = u8;
+  p->row_term = u8 && es == 1;
+  p->rc = 128 + q->weight_offset;
   uint8_t *base = (uint8_t *)mem + align64(sizeof *p);
   int32_t *rq = (int32_t *)(void *)base;
   oct_x86_requant_init(&p->rq, rq, p->np, 0, n, bias, q);
   /* Fold the input zero point (and VNNI's +128) into the bias. */
   int32_t *fb = (int32_t *)(void *)p->rq.bias;
-  const int32_t in_off = q->input_offset - (es == 1 ? 128 : 0);
+  /* int8: in_off * sum w, less 128 * sum w on VNNI (A is x + 128).
+   * uint8: in_off * sum (w + w_off), whatever A holds (x itself). */
+  const int32_t in_off = q->input_offset - (es == 1 && !u8 ? 128 : 0);
+  const int32_t w_off = u8 ? q->weight_offset : 0;
   for (int32_t c = 0; c < n; c++) {
     uint32_t s = 0;
-    for (int32_t i = 0; i < k; i++) s += (uint32_t)(int32_t)w[(size_t)c * k + i];
+    for (int32_t i = 0; i < k; i++) {
+      const size_t wi = (size_t)c * k + i;
+      s += (uint32_t)(u8 ? (int32_t)((const uint8_t *)wv)[wi] + w_off
+                         : (int32_t)((const int8_t *)wv)[wi]);
+    }
     fb[c] = (int32_t)((uint32_t)fb[c] + (uint32_t)in_off * s);
   }
   int64_t *fuse = (int64_t *)(void *)(base + align64(5 * 4 * (size_t)p->np));
@@ -74,19 +93,23 @@ const oct_x86_gemm_plan *oct_x86_gemm_plan_init(void *mem, int isa, int32_t k,
         for (int32_t j = 0; j < vec; j++)
           for (int32_t u = 0; u < ku; u++) {
             const int32_t c = c0 + v * vec + j, kk = g * ku + u;
-            const int8_t val = c < n && kk < k ? w[(size_t)c * k + kk] : 0;
+            const int32_t val =
+                c < n && kk < k
+                    ? weight_at(wv, u8, es, q->weight_offset, (size_t)c * k + kk)
+                    : 0;
             const size_t idx = (((size_t)g * nv + v) * vec + j) * ku + u;
             if (es == 1)
-              wp[tile + idx] = (uint8_t)val;
+              wp[tile + idx] = (uint8_t)(int8_t)val;
             else
-              ((int16_t *)(void *)(wp + tile))[idx] = val;
+              ((int16_t *)(void *)(wp + tile))[idx] = (int16_t)val;
           }
   }
   return p;
 }
 
 size_t oct_x86_gemm_scratch_bytes(const oct_x86_gemm_plan *p) {
-  return (size_t)OCT_X86_GEMM_MB * (size_t)p->kp * (size_t)p->a_elem;
+  return (size_t)OCT_X86_GEMM_MB * (size_t)p->kp * (size_t)p->a_elem +
+         (size_t)OCT_X86_GEMM_MB * 4;
 }
 
 int oct_x86_conv_is_direct(const oct_conv_dims *d) {
@@ -116,11 +139,43 @@ static void put_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
   for (int32_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
+/* uint8 inputs: A holds x itself (VNNI) or x widened to int16. */
+static void put_u8_copy(uint8_t *dst, const int8_t *src, int32_t n,
+                        int32_t zp) {
+  if (!src) oct_memset(dst, (int)(uint8_t)zp, (size_t)n);
+  else oct_memcpy(dst, src, (size_t)n);
+}
+
+static void put_u16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
+  const uint8_t *s = (const uint8_t *)src;
+  if (!src) {
+    for (int32_t i = 0; i < n; i++) dst[i] = (int16_t)zp;
+    return;
+  }
+  for (int32_t i = 0; i < n; i++) dst[i] = s[i];
+}
+
 /* n elements of A from src, or padding (src NULL). */
 static void put(const oct_x86_gemm_plan *p, uint8_t *row, size_t col,
                 const int8_t *src, int32_t n, int32_t zp) {
-  if (p->a_elem == 1) put_u8(row + col, src, n, zp);
-  else put_s16((int16_t *)(void *)row + col, src, n, zp);
+  if (p->a_elem == 1) {
+    if (p->u8) put_u8_copy(row + col, src, n, zp);
+    else put_u8(row + col, src, n, zp);
+  } else {
+    if (p->u8) put_u16((int16_t *)(void *)row + col, src, n, zp);
+    else put_s16((int16_t *)(void *)row + col, src, n, zp);
+  }
+}
+
+void oct_x86_row_terms(const oct_x86_gemm_plan *p, const void *a, int32_t rows,
+                       int32_t *terms) {
+  const uint8_t *b = a;
+  for (int32_t r = 0; r < rows; r++) {
+    uint32_t sum = 0;
+    const uint8_t *row = b + (size_t)r * (size_t)p->kp;
+    for (int32_t i = 0; i < p->kp; i++) sum += row[i];
+    terms[r] = (int32_t)(sum * (uint32_t)p->rc);
+  }
 }
 
 void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
@@ -204,6 +259,22 @@ void oct_x86_conv2d_s8(const oct_conv_dims *d, const oct_requant *q,
   const oct_x86_gemm_plan *p = (const oct_x86_gemm_plan *)(const void *)w;
   const oct_x86_a_src s = {in, p->direct ? 0 : d, -q->input_offset};
   run(p, &s, d->batch * d->out_h * d->out_w, out, scratch);
+}
+
+void oct_x86_conv2d_u8(const oct_conv_dims *d, const oct_requant *q,
+                       const uint8_t *restrict in, const uint8_t *restrict w,
+                       const int32_t *restrict bias, uint8_t *restrict out,
+                       void *restrict scratch) {
+  oct_x86_conv2d_s8(d, q, (const int8_t *)in, (const int8_t *)w, bias,
+                    (int8_t *)out, scratch);
+}
+
+void oct_x86_fc_u8(const oct_fc_dims *d, const oct_requant *q,
+                   const uint8_t *restrict in, const uint8_t *restrict w,
+                   const int32_t *restrict bias, uint8_t *restrict out,
+                   void *restrict scratch) {
+  oct_x86_fc_s8(d, q, (const int8_t *)in, (const int8_t *)w, bias,
+                (int8_t *)out, scratch);
 }
 
 void oct_x86_fc_s8(const oct_fc_dims *d, const oct_requant *q,

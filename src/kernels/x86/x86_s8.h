@@ -71,17 +71,25 @@ typedef struct oct_x86_gemm_plan {
   int32_t nv;      /* vectors per N tile (the last tile may have fewer) */
   int32_t a_elem;  /* bytes per element of A: 1 (u8) or 2 (int16) */
   int32_t direct;  /* A rows are input rows: no im2col */
+  int32_t u8;      /* uint8 activations and weights */
+  int32_t row_term; /* uint8 on VNNI: each row adds rc * (sum of its A) */
+  int32_t rc;      /* 128 + weight_offset */
   oct_x86_requant rq;
   const void *w;   /* packed tiles: tile at channel c starts at c*kp*a_elem */
 } oct_x86_gemm_plan;
+
+/* Row terms of a packed block (uint8 on VNNI): the weights are stored as
+ * w - 128 (s8), so rc * sum(A row) restores sum (w + w_off) * x. */
+void oct_x86_row_terms(const oct_x86_gemm_plan *p, const void *a, int32_t rows,
+                       int32_t *terms);
 
 /* Bytes of persistent memory a plan needs (plan included). */
 size_t oct_x86_gemm_plan_bytes(int isa, int32_t k, int32_t n);
 /* Packs w ([n, k] rows, int8) and folds bias (may be NULL) and q into
  * `mem` (oct_x86_gemm_plan_bytes, 64-byte aligned, zeroed). */
 const oct_x86_gemm_plan *oct_x86_gemm_plan_init(void *mem, int isa, int32_t k,
-                                                int32_t n, const int8_t *w,
-                                                const int32_t *bias,
+                                                int32_t n, const void *w,
+                                                int u8, const int32_t *bias,
                                                 const oct_requant *q,
                                                 int direct);
 size_t oct_x86_gemm_scratch_bytes(const oct_x86_gemm_plan *p);
@@ -94,6 +102,14 @@ void oct_x86_conv2d_s8(const oct_conv_dims *d, const oct_requant *q,
                        const int8_t *restrict in, const int8_t *restrict w,
                        const int32_t *restrict bias, int8_t *restrict out,
                        void *restrict scratch);
+void oct_x86_conv2d_u8(const oct_conv_dims *d, const oct_requant *q,
+                       const uint8_t *restrict in, const uint8_t *restrict w,
+                       const int32_t *restrict bias, uint8_t *restrict out,
+                       void *restrict scratch);
+void oct_x86_fc_u8(const oct_fc_dims *d, const oct_requant *q,
+                   const uint8_t *restrict in, const uint8_t *restrict w,
+                   const int32_t *restrict bias, uint8_t *restrict out,
+                   void *restrict scratch);
 void oct_x86_fc_s8(const oct_fc_dims *d, const oct_requant *q,
                    const int8_t *restrict in, const int8_t *restrict w,
                    const int32_t *restrict bias, int8_t *restrict out,

@@ -31,7 +31,7 @@ static int const_ok(const oct_tensor *w, const oct_tensor *bias) {
 
 /* Kernel names live as long as the program: a fixed table. */
 enum { K_1X1, K_IM2COL, K_FC, K_DW3, K_DW5, K_DW, K_DW_U8, K_DW5_U8, K_DWG_U8,
-       K_KINDS };
+       K_1X1_U8, K_IM2COL_U8, K_FC_U8, K_KINDS };
 static const char *const g_names[K_KINDS][5] = {
     {"ref", "s8 1x1 avx2", "s8 1x1 avxvnni", "s8 1x1 avx512vnni", "ref"},
     {"ref", "s8 im2col avx2", "s8 im2col avxvnni", "s8 im2col avx512vnni",
@@ -42,10 +42,14 @@ static const char *const g_names[K_KINDS][5] = {
     {"ref", "s8 dw avx2", "ref", "s8 dw avx512vnni", "s8 dw avx512"},
     {"ref", "u8 dw3x3 avx2", "ref", "ref", "u8 dw3x3 avx512"},
     {"ref", "u8 dw5x5 avx2", "ref", "ref", "u8 dw5x5 avx512"},
-    {"ref", "u8 dw avx2", "ref", "ref", "u8 dw avx512"}};
+    {"ref", "u8 dw avx2", "ref", "ref", "u8 dw avx512"},
+    {"ref", "u8 1x1 avx2", "u8 1x1 avxvnni", "u8 1x1 avx512vnni", "ref"},
+    {"ref", "u8 im2col avx2", "u8 im2col avxvnni", "u8 im2col avx512vnni",
+     "ref"},
+    {"ref", "u8 fc avx2", "u8 fc avxvnni", "u8 fc avx512vnni", "ref"}};
 
 static oct_status gemm_plan(oct_ctx *ctx, oct_node *node, int isa, int32_t k,
-                            int32_t n, const oct_tensor *w,
+                            int32_t n, int u8, const oct_tensor *w,
                             const oct_tensor *bias, const oct_requant *q,
                             int direct, const void **packed,
                             int *scratch_idx) {
@@ -54,11 +58,32 @@ static oct_status gemm_plan(oct_ctx *ctx, oct_node *node, int isa, int32_t k,
       oct_persistent_alloc(ctx, oct_x86_gemm_plan_bytes(isa, k, n), &mem);
   if (st) return st;
   const oct_x86_gemm_plan *p = oct_x86_gemm_plan_init(
-      mem, isa, k, n, w->data, bias ? bias->data : 0, q, direct);
+      mem, isa, k, n, w->data, u8, bias ? bias->data : 0, q, direct);
   st = oct_scratch_request(ctx, node, oct_x86_gemm_scratch_bytes(p),
                            scratch_idx);
   if (st) return st;
   *packed = p;
+  return OCT_OK;
+}
+
+static oct_status select_conv(oct_ctx *ctx, oct_node *node,
+                              const oct_conv_dims *d, const oct_requant *q,
+                              const oct_tensor *w, const oct_tensor *bias,
+                              int u8, const void **packed, int *scratch_idx,
+                              int *chosen) {
+  const int isa = gemm_isa(ctx);
+  *chosen = 0;
+  if (!isa || !const_ok(w, bias) || (!u8 && q->weight_offset != 0))
+    return OCT_OK;
+  const int direct = oct_x86_conv_is_direct(d);
+  const int64_t k = (int64_t)d->k_h * d->k_w * d->in_c;
+  if (k > (1 << 24)) return OCT_OK;
+  oct_status st = gemm_plan(ctx, node, isa, (int32_t)k, d->out_c, u8, w, bias,
+                            q, direct, packed, scratch_idx);
+  if (st) return st;
+  const int kind = d->k_h == 1 && d->k_w == 1 ? K_1X1 : K_IM2COL;
+  node->kernel = g_names[kind + (u8 ? K_1X1_U8 : 0)][isa];
+  *chosen = 1;
   return OCT_OK;
 }
 
@@ -67,16 +92,40 @@ oct_status oct_x86_select_conv_s8(oct_ctx *ctx, oct_node *node,
                                   const oct_tensor *w, const oct_tensor *bias,
                                   oct_conv2d_s8_fn *fn, const void **packed,
                                   int *scratch_idx) {
+  int chosen = 0;
+  oct_status st =
+      select_conv(ctx, node, d, q, w, bias, 0, packed, scratch_idx, &chosen);
+  if (!st && chosen) *fn = oct_x86_conv2d_s8;
+  return st;
+}
+
+oct_status oct_x86_select_conv_u8(oct_ctx *ctx, oct_node *node,
+                                  const oct_conv_dims *d, const oct_requant *q,
+                                  const oct_tensor *w, const oct_tensor *bias,
+                                  oct_conv2d_u8_fn *fn, const void **packed,
+                                  int *scratch_idx) {
+  int chosen = 0;
+  oct_status st =
+      select_conv(ctx, node, d, q, w, bias, 1, packed, scratch_idx, &chosen);
+  if (!st && chosen) *fn = oct_x86_conv2d_u8;
+  return st;
+}
+
+static oct_status select_fc(oct_ctx *ctx, oct_node *node,
+                            const oct_fc_dims *d, const oct_requant *q,
+                            const oct_tensor *w, const oct_tensor *bias,
+                            int u8, const void **packed, int *scratch_idx,
+                            int *chosen) {
   const int isa = gemm_isa(ctx);
-  if (!isa || !const_ok(w, bias) || q->weight_offset != 0) return OCT_OK;
-  const int direct = oct_x86_conv_is_direct(d);
-  const int64_t k = (int64_t)d->k_h * d->k_w * d->in_c;
-  if (k > (1 << 24)) return OCT_OK;
-  oct_status st = gemm_plan(ctx, node, isa, (int32_t)k, d->out_c, w, bias, q,
-                            direct, packed, scratch_idx);
+  *chosen = 0;
+  if (!isa || !const_ok(w, bias) || (!u8 && q->weight_offset != 0))
+    return OCT_OK;
+  if (d->depth > (1 << 24)) return OCT_OK;
+  oct_status st = gemm_plan(ctx, node, isa, d->depth, d->out_c, u8, w, bias, q,
+                            1, packed, scratch_idx);
   if (st) return st;
-  *fn = oct_x86_conv2d_s8;
-  node->kernel = g_names[d->k_h == 1 && d->k_w == 1 ? K_1X1 : K_IM2COL][isa];
+  node->kernel = g_names[K_FC + (u8 ? K_1X1_U8 : 0)][isa];
+  *chosen = 1;
   return OCT_OK;
 }
 
@@ -85,15 +134,23 @@ oct_status oct_x86_select_fc_s8(oct_ctx *ctx, oct_node *node,
                                 const oct_tensor *w, const oct_tensor *bias,
                                 oct_fc_s8_fn *fn, const void **packed,
                                 int *scratch_idx) {
-  const int isa = gemm_isa(ctx);
-  if (!isa || !const_ok(w, bias) || q->weight_offset != 0) return OCT_OK;
-  if (d->depth > (1 << 24)) return OCT_OK;
-  oct_status st = gemm_plan(ctx, node, isa, d->depth, d->out_c, w, bias, q, 1,
-                            packed, scratch_idx);
-  if (st) return st;
-  *fn = oct_x86_fc_s8;
-  node->kernel = g_names[K_FC][isa];
-  return OCT_OK;
+  int chosen = 0;
+  oct_status st =
+      select_fc(ctx, node, d, q, w, bias, 0, packed, scratch_idx, &chosen);
+  if (!st && chosen) *fn = oct_x86_fc_s8;
+  return st;
+}
+
+oct_status oct_x86_select_fc_u8(oct_ctx *ctx, oct_node *node,
+                                const oct_fc_dims *d, const oct_requant *q,
+                                const oct_tensor *w, const oct_tensor *bias,
+                                oct_fc_u8_fn *fn, const void **packed,
+                                int *scratch_idx) {
+  int chosen = 0;
+  oct_status st =
+      select_fc(ctx, node, d, q, w, bias, 1, packed, scratch_idx, &chosen);
+  if (!st && chosen) *fn = oct_x86_fc_u8;
+  return st;
 }
 
 static oct_status select_dw(oct_ctx *ctx, oct_node *node,

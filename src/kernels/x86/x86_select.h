@@ -20,6 +20,16 @@ oct_status oct_x86_select_conv_s8(oct_ctx *ctx, oct_node *node,
                                   const oct_tensor *w, const oct_tensor *bias,
                                   oct_conv2d_s8_fn *fn, const void **packed,
                                   int *scratch_idx);
+oct_status oct_x86_select_conv_u8(oct_ctx *ctx, oct_node *node,
+                                  const oct_conv_dims *d, const oct_requant *q,
+                                  const oct_tensor *w, const oct_tensor *bias,
+                                  oct_conv2d_u8_fn *fn, const void **packed,
+                                  int *scratch_idx);
+oct_status oct_x86_select_fc_u8(oct_ctx *ctx, oct_node *node,
+                                const oct_fc_dims *d, const oct_requant *q,
+                                const oct_tensor *w, const oct_tensor *bias,
+                                oct_fc_u8_fn *fn, const void **packed,
+                                int *scratch_idx);
 oct_status oct_x86_select_dwconv_s8(oct_ctx *ctx, oct_node *node,
                                     const oct_conv_dims *d,
                                     const oct_requant *q, const oct_tensor *w,
