@@ -93,6 +93,18 @@ typedef enum oct_kernel_pref {
   OCT_KERNELS_REF = 1   /* portable reference kernels only */
 } oct_kernel_pref;
 
+/* Instruction sets the CPU and OS support, probed once at first use
+ * (cpuid/xgetbv on x86-64; 0 elsewhere). The interpreter picks kernel
+ * variants from these at init unless OCT_KERNELS_REF is asked for. */
+enum {
+  OCT_CPU_AVX2 = 1u << 0,
+  OCT_CPU_FMA = 1u << 1,
+  OCT_CPU_AVX512 = 1u << 2,     /* AVX-512 F, BW, VL and DQ together */
+  OCT_CPU_AVX512VNNI = 1u << 3, /* vpdpbusd on zmm (implies OCT_CPU_AVX512) */
+  OCT_CPU_AVXVNNI = 1u << 4     /* vpdpbusd on ymm, VEX encoded */
+};
+uint32_t oct_cpu_features(void);
+
 typedef struct oct_options {
   oct_kernel_pref kernels;
   int threads; /* 0 or 1: run on the calling thread */

@@ -3,11 +3,16 @@
 
 #include "../kernels/ref/binary.h"
 #include "ew_util.h"
+#if defined(__x86_64__)
+#include "../kernels/x86/x86_add_s8.h"
+#include "../runtime/cpu.h"
+#endif
 
 typedef struct binary_data {
   oct_binary_kind kind;
   oct_dtype type;
   int pot; /* int16 ADD/SUB on power-of-two scales */
+  int fast_s8; /* int8/uint8 ADD runs the x86 AVX-512 kernel */
   oct_bcast_shape shape;
   union {
     oct_arith_f32_params f32;
@@ -162,8 +167,17 @@ oct_status oct_binary_prepare(oct_ctx *ctx, oct_node *node,
     default:
       if (kind == OCT_BINARY_MUL)
         return prepare_mul_quant(ctx, node, d, in[0], in[1], out, act);
-      return prepare_add_quant(ctx, node, d, in[0], in[1], out, act,
-                               pot_requested);
+      st = prepare_add_quant(ctx, node, d, in[0], in[1], out, act,
+                             pot_requested);
+#if defined(__x86_64__)
+      if (!st && kind == OCT_BINARY_ADD && (t == OCT_INT8 || t == OCT_UINT8) &&
+          oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
+          (oct_cpu_usable() & OCT_CPU_AVX512)) {
+        d->fast_s8 = 1;
+        node->kernel = t == OCT_INT8 ? "s8 avx512" : "u8 avx512";
+      }
+#endif
+      return st;
   }
 }
 
@@ -256,10 +270,24 @@ static void eval_quant(const binary_data *d, const oct_tensor *a,
     else
       BIN_CALL(oct_sub_s16_ref, p, int16_t);
   } else {
-    if (d->type == OCT_INT8)
+    if (d->type == OCT_INT8) {
+#if defined(__x86_64__)
+      if (d->fast_s8) {
+        BIN_CALL(oct_x86_add_s8, p, int8_t);
+        return;
+      }
+#endif
       BIN_CALL(oct_add_s8_ref, p, int8_t);
-    else if (d->type == OCT_UINT8)
+    }
+    else if (d->type == OCT_UINT8) {
+#if defined(__x86_64__)
+      if (d->fast_s8) {
+        BIN_CALL(oct_x86_add_u8, p, uint8_t);
+        return;
+      }
+#endif
       BIN_CALL(oct_add_u8_ref, p, uint8_t);
+    }
     else
       BIN_CALL(oct_add_s16_ref, p, int16_t);
   }

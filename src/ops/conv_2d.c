@@ -8,6 +8,9 @@
 #include "../kernels/ref/conv.h"
 #include "conv_common.h"
 #include "op_util.h"
+#if defined(__x86_64__)
+#include "../kernels/x86/x86_select.h"
+#endif
 
 typedef struct conv_data {
   oct_conv_dims dims;
@@ -18,6 +21,8 @@ typedef struct conv_data {
   oct_conv2d_s8_fn s8;
   oct_conv2d_u8_fn u8;
   oct_conv2d_s16_fn s16;
+  const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
+  int scratch_s8;
 } conv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -99,6 +104,17 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     if (st) return st;
   }
   node->kernel = "ref";
+#if defined(__x86_64__)
+  if (in->type == OCT_INT8) {
+    st = oct_x86_select_conv_s8(ctx, node, d, &cd->rq, w, bias, &cd->s8,
+                                &cd->packed_s8, &cd->scratch_s8);
+    if (st) return st;
+  } else if (in->type == OCT_UINT8) {
+    st = oct_x86_select_conv_u8(ctx, node, d, &cd->rq, w, bias, &cd->u8,
+                                &cd->packed_s8, &cd->scratch_s8);
+    if (st) return st;
+  }
+#endif
   return OCT_OK;
 }
 
@@ -114,10 +130,14 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
       cd->f32(&cd->dims, &cd->act, in->data, w->data, b, out->data, 0);
       break;
     case OCT_INT8:
-      cd->s8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
+      cd->s8(&cd->dims, &cd->rq, in->data,
+             cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, cd->scratch_s8));
       break;
     case OCT_UINT8:
-      cd->u8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
+      cd->u8(&cd->dims, &cd->rq, in->data,
+             cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, cd->scratch_s8));
       break;
     default:
       cd->s16(&cd->dims, &cd->rq, in->data, w->data,

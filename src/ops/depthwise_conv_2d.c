@@ -10,6 +10,9 @@
 #include "../kernels/ref/depthwise_conv.h"
 #include "conv_common.h"
 #include "op_util.h"
+#if defined(__x86_64__)
+#include "../kernels/x86/x86_select.h"
+#endif
 
 typedef struct dwconv_data {
   oct_conv_dims dims;
@@ -20,6 +23,7 @@ typedef struct dwconv_data {
   oct_dwconv2d_s8_fn s8;
   oct_dwconv2d_u8_fn u8;
   oct_dwconv2d_s16_fn s16;
+  const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
 } dwconv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -101,6 +105,17 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     if (st) return st;
   }
   node->kernel = "ref";
+#if defined(__x86_64__)
+  if (in->type == OCT_INT8) {
+    st = oct_x86_select_dwconv_s8(ctx, node, d, &dd->rq, w, bias, &dd->s8,
+                                  &dd->packed_s8);
+    if (st) return st;
+  } else if (in->type == OCT_UINT8) {
+    st = oct_x86_select_dwconv_u8(ctx, node, d, &dd->rq, w, bias, &dd->u8,
+                                  &dd->packed_s8);
+    if (st) return st;
+  }
+#endif
   return OCT_OK;
 }
 
@@ -116,10 +131,12 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
       dd->f32(&dd->dims, &dd->act, in->data, w->data, b, out->data, 0);
       break;
     case OCT_INT8:
-      dd->s8(&dd->dims, &dd->rq, in->data, w->data, b, out->data, 0);
+      dd->s8(&dd->dims, &dd->rq, in->data,
+             dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
       break;
     case OCT_UINT8:
-      dd->u8(&dd->dims, &dd->rq, in->data, w->data, b, out->data, 0);
+      dd->u8(&dd->dims, &dd->rq, in->data,
+             dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
       break;
     default:
       dd->s16(&dd->dims, &dd->rq, in->data, w->data,

@@ -11,6 +11,9 @@
 #include "../kernels/ref/fully_connected.h"
 #include "conv_common.h"
 #include "op_util.h"
+#if defined(__x86_64__)
+#include "../kernels/x86/x86_select.h"
+#endif
 
 typedef struct fc_data {
   oct_fc_dims dims;
@@ -21,6 +24,8 @@ typedef struct fc_data {
   oct_fc_s8_fn s8;
   oct_fc_u8_fn u8;
   oct_fc_s16_fn s16;
+  const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
+  int scratch_s8;
 } fc_data;
 
 /*
@@ -117,6 +122,17 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     if (st) return st;
   }
   node->kernel = "ref";
+#if defined(__x86_64__)
+  if (in->type == OCT_INT8) {
+    st = oct_x86_select_fc_s8(ctx, node, d, &fd->rq, w, bias, &fd->s8,
+                              &fd->packed_s8, &fd->scratch_s8);
+    if (st) return st;
+  } else if (in->type == OCT_UINT8) {
+    st = oct_x86_select_fc_u8(ctx, node, d, &fd->rq, w, bias, &fd->u8,
+                              &fd->packed_s8, &fd->scratch_s8);
+    if (st) return st;
+  }
+#endif
   return OCT_OK;
 }
 
@@ -132,10 +148,14 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
       fd->f32(&fd->dims, &fd->act, in->data, w->data, b, out->data, 0);
       break;
     case OCT_INT8:
-      fd->s8(&fd->dims, &fd->rq, in->data, w->data, b, out->data, 0);
+      fd->s8(&fd->dims, &fd->rq, in->data,
+             fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, fd->scratch_s8));
       break;
     case OCT_UINT8:
-      fd->u8(&fd->dims, &fd->rq, in->data, w->data, b, out->data, 0);
+      fd->u8(&fd->dims, &fd->rq, in->data,
+             fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
+             oct_scratch(ctx, node, fd->scratch_s8));
       break;
     default:
       fd->s16(&fd->dims, &fd->rq, in->data, w->data,

@@ -3,6 +3,10 @@
  * the pairs TFLite 2.9 accepts. */
 #include "../kernels/ref/quantize.h"
 #include "ew_util.h"
+#if defined(__x86_64__)
+#include "../kernels/x86/x86_quantize.h"
+#include "../runtime/cpu.h"
+#endif
 
 typedef enum quantize_mode {
   Q_F32_S8,
@@ -16,6 +20,7 @@ typedef struct quantize_data {
   oct_dtype in_type, out_type;
   oct_affine_params aff;
   oct_requant_params rq;
+  int fast_s8; /* float -> int8 or 8-bit requantization on x86 AVX-512 */
 } quantize_data;
 
 static int requant_pair_supported(oct_dtype i, oct_dtype o) {
@@ -52,6 +57,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
         to == OCT_INT8 ? Q_F32_S8 : (to == OCT_UINT8 ? Q_F32_U8 : Q_F32_S16);
     d->aff.scale = out->scale;
     d->aff.zero_point = out->zero_point;
+#if defined(__x86_64__)
+    if (to == OCT_INT8 && oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
+        (oct_cpu_usable() & OCT_CPU_AVX512)) {
+      d->fast_s8 = 1;
+      node->kernel = "f32->s8 avx512";
+    }
+#endif
     return OCT_OK;
   }
   if (!requant_pair_supported(ti, to))
@@ -65,6 +77,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   d->mode = Q_REQUANT;
   d->rq.in_zero_point = in->zero_point;
   d->rq.out_zero_point = out->zero_point;
+#if defined(__x86_64__)
+  if ((ti == OCT_INT8 || ti == OCT_UINT8) && oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
+      (oct_cpu_usable() & OCT_CPU_AVX512)) {
+    d->fast_s8 = 1;
+    node->kernel = "8-bit requant avx512";
+  }
+#endif
   return oct_ew_multiplier(ctx, node, (double)in->scale / (double)out->scale, 0,
                            0, &d->rq.mult, &d->rq.shift);
 }
@@ -75,6 +94,13 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
 static void requantize(const quantize_data *d, size_t n, const oct_tensor *in,
                        oct_tensor *out) {
   const oct_dtype ti = d->in_type, to = d->out_type;
+#if defined(__x86_64__)
+  if (d->fast_s8) {
+    oct_x86_requantize_8(&d->rq, n, in->data, ti == OCT_INT8, out->data,
+                         to == OCT_INT8);
+    return;
+  }
+#endif
   if (ti == OCT_INT8) {
     if (to == OCT_INT8)
       REQ(s8_s8, int8_t, int8_t);
@@ -107,6 +133,12 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const size_t n = (size_t)oct_tensor_elems(in);
   switch (d->mode) {
     case Q_F32_S8:
+#if defined(__x86_64__)
+      if (d->fast_s8) {
+        oct_x86_quantize_f32_s8(&d->aff, n, in->data, out->data);
+        break;
+      }
+#endif
       oct_quantize_f32_s8_ref(&d->aff, n, in->data, out->data);
       break;
     case Q_F32_U8:

@@ -1,0 +1,68 @@
+/* ymm int8 GEMMs, 8 channels per vector: AVX2 (vpmaddwd on int16 pairs,
+ * exact) and AVX-VNNI (vpdpbusd, VEX encoded). */
+#if defined(__x86_64__)
+#include "x86_requant.h"
+
+static OCT_AI OCT_TAVX2 __m256i bcast256(const uint8_t *p) {
+  int32_t v;
+  oct_memcpy(&v, p, 4);
+  return _mm256_set1_epi32(v);
+}
+
+static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
+                                      size_t c, int8_t *o, int32_t cols,
+                                      const int up) {
+  if (cols <= 0) return;
+  const __m256i v = oct_rq256(acc, r, c, up);
+  const __m128i h = _mm_packs_epi32(_mm256_castsi256_si128(v),
+                                    _mm256_extracti128_si256(v, 1));
+  /* Low bytes (truncation): the values are already within int8 or
+   * uint8, whichever the output is. */
+  const __m128i b = _mm_shuffle_epi8(
+      h, _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1));
+  if (cols >= 8) {
+    _mm_storel_epi64((__m128i *)(void *)o, b);
+  } else {
+    int8_t tmp[16];
+    _mm_storeu_si128((__m128i *)(void *)tmp, b);
+    oct_memcpy(o, tmp, (size_t)cols);
+  }
+}
+
+#define GT_V __m256i
+#define GT_LANES 8
+#define GT_ADD(a, b) _mm256_add_epi32(a, b)
+#define GT_SET1(x) _mm256_set1_epi32(x)
+#define GT_ZERO() _mm256_setzero_si256()
+#define GT_BCAST(p) bcast256(p)
+#define GT_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
+#define GT_STORE(acc, r, c, o, cols, up) store256(acc, r, c, o, cols, up)
+#define GT_MR1 8
+#define GT_MR2 6
+#define GT_MR3 4
+#define GT_MR4 3
+
+#define GT_T OCT_TAVX2
+#define GT_DOT(acc, a, w) _mm256_add_epi32(acc, _mm256_madd_epi16(a, w))
+#define GT_NAME(x) x##_avx2
+#include "x86_gemm_tile.h"
+#undef GT_T
+#undef GT_DOT
+#undef GT_NAME
+
+#define GT_T OCT_TAVXVNNI
+#define GT_DOT(acc, a, w) _mm256_dpbusd_avx_epi32(acc, a, w)
+#define GT_NAME(x) x##_vnni
+#include "x86_gemm_tile.h"
+
+void oct_x86_gemm_run_avx2(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
+                           int32_t m, int8_t *out, void *scratch) {
+  gemm_avx2(p, s, m, out, scratch);
+}
+
+void oct_x86_gemm_run_avxvnni(const oct_x86_gemm_plan *p,
+                              const oct_x86_a_src *s, int32_t m, int8_t *out,
+                              void *scratch) {
+  gemm_vnni(p, s, m, out, scratch);
+}
+#endif

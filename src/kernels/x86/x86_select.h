@@ -1,0 +1,51 @@
+/*
+ * Prepare-time choice of the x86 int8 kernels, one call per op (under
+ * #if defined(__x86_64__) in src/ops). Each call leaves the outputs
+ * untouched (reference kernel kept) when the caller asked for reference
+ * kernels, the CPU lacks the instructions or the op's shape is not
+ * covered; otherwise it packs the weights into persistent memory, requests
+ * scratch, and sets *fn, *packed (pass it as the weights argument),
+ * *scratch_idx and node->kernel.
+ */
+#ifndef OCT_KERNELS_X86_SELECT_H
+#define OCT_KERNELS_X86_SELECT_H
+
+#include "../../ops/op_api.h"
+#include "../ref/conv.h"
+#include "../ref/depthwise_conv.h"
+#include "../ref/fully_connected.h"
+
+oct_status oct_x86_select_conv_s8(oct_ctx *ctx, oct_node *node,
+                                  const oct_conv_dims *d, const oct_requant *q,
+                                  const oct_tensor *w, const oct_tensor *bias,
+                                  oct_conv2d_s8_fn *fn, const void **packed,
+                                  int *scratch_idx);
+oct_status oct_x86_select_conv_u8(oct_ctx *ctx, oct_node *node,
+                                  const oct_conv_dims *d, const oct_requant *q,
+                                  const oct_tensor *w, const oct_tensor *bias,
+                                  oct_conv2d_u8_fn *fn, const void **packed,
+                                  int *scratch_idx);
+oct_status oct_x86_select_fc_u8(oct_ctx *ctx, oct_node *node,
+                                const oct_fc_dims *d, const oct_requant *q,
+                                const oct_tensor *w, const oct_tensor *bias,
+                                oct_fc_u8_fn *fn, const void **packed,
+                                int *scratch_idx);
+oct_status oct_x86_select_dwconv_s8(oct_ctx *ctx, oct_node *node,
+                                    const oct_conv_dims *d,
+                                    const oct_requant *q, const oct_tensor *w,
+                                    const oct_tensor *bias,
+                                    oct_dwconv2d_s8_fn *fn,
+                                    const void **packed);
+oct_status oct_x86_select_dwconv_u8(oct_ctx *ctx, oct_node *node,
+                                    const oct_conv_dims *d,
+                                    const oct_requant *q, const oct_tensor *w,
+                                    const oct_tensor *bias,
+                                    oct_dwconv2d_u8_fn *fn,
+                                    const void **packed);
+oct_status oct_x86_select_fc_s8(oct_ctx *ctx, oct_node *node,
+                                const oct_fc_dims *d, const oct_requant *q,
+                                const oct_tensor *w, const oct_tensor *bias,
+                                oct_fc_s8_fn *fn, const void **packed,
+                                int *scratch_idx);
+
+#endif /* OCT_KERNELS_X86_SELECT_H */
