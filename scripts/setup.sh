@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake clang libclang-rt-14-dev pkg-config
           libpng-dev libjpeg-dev python3 python3-numpy
           protobuf-c-compiler libprotobuf-c-dev libonnx-dev libonnx-testdata
-          dataset-fashion-mnist python3-torch python3-torchvision python3-onnx)
+          dataset-fashion-mnist python3-torch python3-torchvision python3-onnx
+          # the aarch64 cross build, tested under qemu (scripts/test_arm.sh)
+          gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

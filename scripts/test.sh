@@ -4,7 +4,8 @@
 #   2. unit, kernel and real-model tests on the release build
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (+ LeakSanitizer), minus the slowest real-model tests
-#   4. compile checks: clang -Werror, the freestanding runtime
+#   4. the runtime and its tests cross-built for aarch64, run under qemu
+#   5. compile checks: clang -Werror, the freestanding runtime
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,14 @@ if cmake -S . -B "$san" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=cla
     OCT_TEST_QUICK=1 run_ctest "$san" -LE slow
 else
   echo "test.sh: sanitizer build failed"; failed=$((failed + 1)); summary+=("sanitizer build: FAILED")
+fi
+
+echo "== aarch64 cross build under qemu (NEON kernels; scripts/test_arm.sh)"
+if bash scripts/test_arm.sh --build-only; then
+  # Same selection as test_arm.sh: quick real-model runs, no parser sweep.
+  OCT_TEST_QUICK=1 run_ctest build-aarch64 -LE slow -E '^test_bad_models$'
+else
+  echo "test.sh: aarch64 build failed"; failed=$((failed + 1)); summary+=("aarch64 build: FAILED")
 fi
 
 echo "== compile checks"

@@ -6,6 +6,9 @@
  * eval calls the kernel picked at prepare.
  */
 #include "../kernels/ref/conv.h"
+#if defined(__aarch64__)
+#include "../kernels/arm/arm_kernels.h"
+#endif
 #include "conv_common.h"
 #include "op_util.h"
 #if defined(__x86_64__)
@@ -114,6 +117,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                                 &cd->packed_s8, &cd->scratch_s8);
     if (st) return st;
   }
+#endif
+#if defined(__aarch64__)
+  if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
+    oct_arm_select_conv2d_s8(&cd->dims, &cd->s8, &node->kernel);
 #endif
   return OCT_OK;
 }

@@ -8,6 +8,9 @@
  * the shapes are what the kernel indexes by, so the option is ignored.
  */
 #include "../kernels/ref/depthwise_conv.h"
+#if defined(__aarch64__)
+#include "../kernels/arm/arm_kernels.h"
+#endif
 #include "conv_common.h"
 #include "op_util.h"
 #if defined(__x86_64__)
@@ -115,6 +118,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                                   &dd->packed_s8);
     if (st) return st;
   }
+#endif
+#if defined(__aarch64__)
+  if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
+    oct_arm_select_dwconv2d_s8(&dd->dims, &dd->s8, &node->kernel);
 #endif
   return OCT_OK;
 }

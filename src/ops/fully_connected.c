@@ -9,6 +9,9 @@
  * integer weights) execution.
  */
 #include "../kernels/ref/fully_connected.h"
+#if defined(__aarch64__)
+#include "../kernels/arm/arm_kernels.h"
+#endif
 #include "conv_common.h"
 #include "op_util.h"
 #if defined(__x86_64__)
@@ -132,6 +135,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                               &fd->packed_s8, &fd->scratch_s8);
     if (st) return st;
   }
+#endif
+#if defined(__aarch64__)
+  if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
+    oct_arm_select_fc_s8(&fd->dims, &fd->s8, &node->kernel);
 #endif
   return OCT_OK;
 }
