@@ -47,7 +47,7 @@ static void make_rq(rq *r, int n, int fc) {
     oct_quantize_multiplier(m, &r->mult[c], &e);
     r->shift[c] = e;
     const int kind = rint_in(0, 9);
-    r->bias[c] = kind == 0  ? (int32_t)rnd() * 2 - INT32_MAX /* wraps */
+    r->bias[c] = kind == 0  ? (int32_t)(rnd() << 1 ^ rnd()) /* any: sums wrap */
                  : kind < 3 ? 0
                             : rint_in(-40000, 40000);
   }

@@ -27,10 +27,13 @@ static void run_model(const char *rel, int inputs) {
     if (oct_interp_op_info(best.it, i, &info) || !is_arm_op(info.type))
       continue;
     int8_ops++;
-    if (!strncmp(info.kernel, "neon", 4))
+    if (!strncmp(info.kernel, "neon", 4)) {
       neon++;
-    else
-      printf("%s: op %d (%s) runs %s\n", rel, i, info.type, info.kernel);
+      continue;
+    }
+#if defined(__aarch64__)
+    printf("%s: op %d (%s) runs %s\n", rel, i, info.type, info.kernel);
+#endif
   }
   printf("%s: %d of %d conv/fc ops on NEON kernels\n", rel, neon, int8_ops);
 #if defined(__aarch64__)

@@ -74,8 +74,8 @@ void oct_dwconv2d_s8_neon(const oct_conv_dims *d, const oct_requant *q,
             }
           }
           if (bias) {
-            lo = vaddq_s32(lo, vld1q_s32(bias + c));
-            hi = vaddq_s32(hi, vld1q_s32(bias + c + 4));
+            lo = oct_neon_add_wrap(lo, vld1q_s32(bias + c));
+            hi = oct_neon_add_wrap(hi, vld1q_s32(bias + c + 4));
           }
           lo = oct_neon_requant4(lo, vld1q_s32(q->mult + c),
                                  vld1q_s32(q->shift + c), &r);

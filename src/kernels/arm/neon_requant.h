@@ -53,6 +53,21 @@ static inline int32x4_t oct_neon_requant4(int32x4_t acc, int32x4_t mult,
   return vminq_s32(vmaxq_s32(x, r->lo), r->hi);
 }
 
+/* Lane-wise a + b and a + b * c modulo 2^32. Accumulators wrap like the
+ * reference's uint32 sums; GCC spells vaddq_s32 as a signed vector add,
+ * which UBSan would call an overflow, so the wrapping adds are unsigned. */
+static inline int32x4_t oct_neon_add_wrap(int32x4_t a, int32x4_t b) {
+  return vreinterpretq_s32_u32(
+      vaddq_u32(vreinterpretq_u32_s32(a), vreinterpretq_u32_s32(b)));
+}
+
+static inline int32x4_t oct_neon_mla_wrap(int32x4_t a, int32x4_t b,
+                                          int32x4_t c) {
+  return vreinterpretq_s32_u32(vmlaq_u32(vreinterpretq_u32_s32(a),
+                                         vreinterpretq_u32_s32(b),
+                                         vreinterpretq_u32_s32(c)));
+}
+
 /* Eight clamped int32 values to int8 (they are in range already). */
 static inline int8x8_t oct_neon_narrow8(int32x4_t a, int32x4_t b) {
   return vqmovn_s16(vcombine_s16(vqmovn_s32(a), vqmovn_s32(b)));

@@ -85,7 +85,7 @@ static inline void seg_dot4(acc4 *restrict a, const int8_t *restrict x,
 static inline int32x4_t reduce4(const int32x4_t v[4], const uint32_t tail[4]) {
   const int32x4_t r =
       vpaddq_s32(vpaddq_s32(v[0], v[1]), vpaddq_s32(v[2], v[3]));
-  return vaddq_s32(r, vreinterpretq_s32_u32(vld1q_u32(tail)));
+  return oct_neon_add_wrap(r, vreinterpretq_s32_u32(vld1q_u32(tail)));
 }
 
 /* Sum of n int8 values, modulo 2^32. */
@@ -93,7 +93,7 @@ static inline uint32_t sum_s8(const int8_t *x, size_t n) {
   int32x4_t s = vdupq_n_s32(0);
   size_t k = 0;
   for (; k + 16 <= n; k += 16) s = vpadalq_s16(s, vpaddlq_s8(vld1q_s8(x + k)));
-  uint32_t t = (uint32_t)vaddvq_s32(s);
+  uint32_t t = vaddvq_u32(vreinterpretq_u32_s32(s));
   for (; k < n; k++) t += (uint32_t)x[k];
   return t;
 }
@@ -151,8 +151,10 @@ static void gemm_s8(int32_t M, int32_t N, int32_t K, const int8_t *restrict x,
         seg_dot4(&a, xr, wr, (size_t)K, m == 0);
         if (m == 0) vst1q_s32(wsum + j, reduce4(a.s, a.ts));
         int32x4_t acc = reduce4(a.d, a.td);
-        acc = vmlaq_s32(acc, vld1q_s32(wsum + j), vdupq_n_s32((int32_t)in_off));
-        acc = vaddq_s32(vaddq_s32(acc, rowv), bias4(bias, n0 + j, nb));
+        acc = oct_neon_mla_wrap(acc, vld1q_s32(wsum + j),
+                                vdupq_n_s32((int32_t)in_off));
+        acc = oct_neon_add_wrap(oct_neon_add_wrap(acc, rowv),
+                                bias4(bias, n0 + j, nb));
         store4(out + (size_t)m * (size_t)N + (size_t)(n0 + j), acc, q, n0 + j,
                nb, &r);
       }
@@ -264,8 +266,8 @@ void OCT_NEON_SUFFIX(oct_conv2d_s8)(
               }
             }
             const int32x4_t s = full ? vld1q_s32(wsum + j) : reduce4(a.s, a.ts);
-            int32x4_t acc = vmlaq_s32(reduce4(a.d, a.td), s, in_off);
-            acc = vaddq_s32(acc, bias4(bias, n0 + j, nb));
+            int32x4_t acc = oct_neon_mla_wrap(reduce4(a.d, a.td), s, in_off);
+            acc = oct_neon_add_wrap(acc, bias4(bias, n0 + j, nb));
             store4(o + j, acc, q, n0 + j, nb, &r);
           }
         }
