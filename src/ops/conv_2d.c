@@ -10,6 +10,7 @@
 #include "../kernels/arm/arm_kernels.h"
 #endif
 #include "conv_common.h"
+#include "hybrid_common.h"
 #include "op_util.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_select.h"
@@ -26,6 +27,9 @@ typedef struct conv_data {
   oct_conv2d_s16_fn s16;
   const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
   int scratch_s8;
+  oct_conv_hybrid_fn hybrid;
+  oct_hybrid_params hyb;
+  int hyb_scratch;
 } conv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -45,7 +49,9 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                     "input '%s' (rank %d) and filter '%s' (rank %d) must be "
                     "rank 4",
                     in->name, (int)in->rank, w->name, (int)w->rank);
-  oct_status st = oct_conv_check_types(ctx, node, in, w, bias, out);
+  const int hybrid = oct_is_hybrid(in, w);
+  oct_status st =
+      hybrid ? OCT_OK : oct_conv_check_types(ctx, node, in, w, bias, out);
   if (!st) st = oct_conv_check_act(ctx, node, opt->act);
   if (st) return st;
 
@@ -83,6 +89,16 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   const int32_t shape[4] = {d->batch, d->out_h, d->out_w, d->out_c};
   st = oct_check_output_shape(ctx, node, out, 4, shape);
   if (st) return st;
+  if (hybrid) {
+    /* TFLite quantizes a whole image per scale; per-channel weights with
+     * a zero point (asymmetric), per-tensor ones symmetrically. */
+    oct_act_range_f32(opt->act, &cd->act.lo, &cd->act.hi);
+    cd->hybrid = oct_conv2d_hybrid_ref;
+    node->kernel = "hybrid_ref";
+    return oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
+                              d->batch, (int64_t)d->in_h * d->in_w * d->in_c,
+                              w->q_count > 1, &cd->hyb, &cd->hyb_scratch);
+  }
   st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &cd->bias64);
   if (st) return st;
 
@@ -132,6 +148,11 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
+  if (cd->hybrid) {
+    cd->hybrid(&cd->dims, &cd->act, &cd->hyb, in->data, w->data, b, out->data,
+               oct_scratch(ctx, node, cd->hyb_scratch));
+    return OCT_OK;
+  }
   switch (in->type) {
     case OCT_FLOAT32:
       cd->f32(&cd->dims, &cd->act, in->data, w->data, b, out->data, 0);

@@ -5,14 +5,19 @@
  * by OC. float32, int8 (per-tensor or per-channel weights along axis 0),
  * uint8 (per-tensor, asymmetric weights) and int16x8.
  *
- * Not supported: the shuffled uint8 weights format and hybrid (float input,
- * integer weights) execution.
+ * Hybrid (float32 input and output, int8 weights, float32 bias; what
+ * `--quantize dynamic` writes) quantizes each input row on the fly,
+ * symmetric or, with asymmetric_quantize_inputs, with a zero point
+ * (src/kernels/ref/hybrid.h).
+ *
+ * Not supported: the shuffled uint8 weights format.
  */
 #include "../kernels/ref/fully_connected.h"
 #if defined(__aarch64__)
 #include "../kernels/arm/arm_kernels.h"
 #endif
 #include "conv_common.h"
+#include "hybrid_common.h"
 #include "op_util.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_select.h"
@@ -29,6 +34,9 @@ typedef struct fc_data {
   oct_fc_s16_fn s16;
   const void *packed_s8; /* optimized 8-bit variant's plan, or NULL */
   int scratch_s8;
+  oct_fc_hybrid_fn hybrid;
+  oct_hybrid_params hyb;
+  int hyb_scratch;
 } fc_data;
 
 /*
@@ -77,7 +85,9 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                     "weights '%s' must be rank 2 (rank %d), input '%s' at "
                     "least rank 1",
                     w->name, (int)w->rank, in->name);
-  oct_status st = oct_conv_check_types(ctx, node, in, w, bias, out);
+  const int hybrid = oct_is_hybrid(in, w);
+  oct_status st =
+      hybrid ? OCT_OK : oct_conv_check_types(ctx, node, in, w, bias, out);
   if (!st) st = oct_conv_check_act(ctx, node, opt->act);
   if (st) return st;
 
@@ -101,6 +111,15 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
                     in->name, (int)in->dims[in->rank - 1], (int)d->depth);
   st = check_output(ctx, node, in, out, d, opt->keep_num_dims);
   if (st) return st;
+  if (hybrid) {
+    oct_act_range_f32(opt->act, &fd->act.lo, &fd->act.hi);
+    fd->hybrid = oct_fc_hybrid_ref;
+    node->kernel = "hybrid_ref";
+    return oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
+                              d->batch, d->depth,
+                              opt->asymmetric_quantize_inputs, &fd->hyb,
+                              &fd->hyb_scratch);
+  }
   st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &fd->bias64);
   if (st) return st;
 
@@ -150,6 +169,11 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
+  if (fd->hybrid) {
+    fd->hybrid(&fd->dims, &fd->act, &fd->hyb, in->data, w->data, b, out->data,
+               oct_scratch(ctx, node, fd->hyb_scratch));
+    return OCT_OK;
+  }
   switch (in->type) {
     case OCT_FLOAT32:
       fd->f32(&fd->dims, &fd->act, in->data, w->data, b, out->data, 0);

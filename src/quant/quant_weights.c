@@ -10,7 +10,7 @@
  *                 output channel for convolutions) behind a DEQUANTIZE, as
  *                 TFLite's quantize_weights does without hybrid evaluation.
  *                 Biases stay float32, as there.
- *   dynamic       not implemented yet (needs the hybrid kernels).
+ *   dynamic       see quant_dynamic.c (uses the helpers below).
  *
  * The runtime folds a DEQUANTIZE of a constant once at prepare
  * (src/ops/dequantize.c), so both files run at float speed.
@@ -22,9 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* TFLite's quantize_weights default (weights_min_num_elements): smaller
- * tensors save little and lose the most accuracy. */
-#define OCT_QW_MIN_ELEMS 1024
 
 /* float32 -> IEEE half, round to nearest even, with overflow to inf. */
 static uint16_t f32_to_f16(float f) {
@@ -66,7 +63,7 @@ static int weight_axis(const oct_ir_op *o, int k, const oct_convert_options *opt
 
 /* Symmetric int8 of `n` floats: scale max|w|/127 per channel (axis of a
  * tensor with `outer` x `ch` x `inner` layout). */
-static oct_status to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
+oct_status oct_qw_to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
                           int8_t *q, float *scales) {
   const float *w = src->data;
   size_t outer = 1, inner = 1, ch = 1;
@@ -101,7 +98,7 @@ static oct_status to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
 /* Makes a quantized copy of constant tensor t and a DEQUANTIZE op (at the
  * front, so the order stays valid) writing a float tensor; returns the
  * float tensor's index, or -1 with g->err set. */
-static int add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
+int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
   char name[512];
   oct_ir_tensor *src = &g->tensors[t];
   const int64_t n = oct_ir_elems(src);
@@ -125,7 +122,7 @@ static int add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
     int64_t *zp = calloc(nc, sizeof *zp);
     oct_status st = (!q || !sc || !zp)
                         ? oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for '%s'", name)
-                        : to_int8(g, src, axis, q, sc);
+                        : oct_qw_to_int8(g, src, axis, q, sc);
     qt = st ? -1 : oct_ir_add_const(g, name, OCT_INT8, rank, dims, q);
     if (qt >= 0 && oct_ir_set_quant(g, qt, (int)nc, sc, zp, axis < 0 ? 0 : axis)) qt = -1;
     free(q);
@@ -144,9 +141,6 @@ static int add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
 oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
                              oct_convert_report *rep) {
   const int mode = (int)opts->quantize;
-  if (mode == OCT_QUANT_DYNAMIC)
-    return oct_ir_fail(g, OCT_ERR_UNSUPPORTED,
-                       "quantization mode 'dynamic' is not available yet");
   const int n_tensors = g->n_tensors;
   int *repl = malloc(((size_t)n_tensors + 1) * sizeof *repl);
   if (!repl) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
@@ -169,7 +163,7 @@ oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
         if (axis == -2 || oct_ir_elems(x) < OCT_QW_MIN_ELEMS) continue;
       }
       if (repl[t] < 0) {
-        repl[t] = add_dequantized(g, t, mode, axis);
+        repl[t] = oct_qw_add_dequantized(g, t, mode, axis);
         if (repl[t] < 0) {
           st = OCT_ERR_MODEL;
           break;

@@ -32,8 +32,8 @@ oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
   switch (opts->quantize) {
     case OCT_QUANT_NONE: return OCT_OK;
     case OCT_QUANT_FLOAT16:
-    case OCT_QUANT_WEIGHTS_INT8:
-    case OCT_QUANT_DYNAMIC: return oct_quant_weights(g, opts, rep);
+    case OCT_QUANT_WEIGHTS_INT8: return oct_quant_weights(g, opts, rep);
+    case OCT_QUANT_DYNAMIC: return oct_quant_dynamic(g, opts, rep);
     case OCT_QUANT_INT8:
     case OCT_QUANT_INT16X8: return oct_quant_full(g, opts, rep);
   }

@@ -4,7 +4,8 @@
  * optimized, shape-inferred float graph in place into the form TFLite
  * expects for the chosen mode (include/octet/convert.h, oct_quant_mode):
  *
- *   float16, weights-int8, dynamic   src/quant/quant_weights*.c (no data)
+ *   float16, weights-int8            src/quant/quant_weights.c (no data)
+ *   dynamic                          src/quant/quant_dynamic.c (no data)
  *   int8, int16x8                    src/quant/quant_full*.c, with
  *                                    calibration (src/quant/calib*.c)
  *
@@ -28,7 +29,24 @@ oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
 /* The modes' own entry points, called by oct_quantize_graph. */
 oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
                              oct_convert_report *rep);
+oct_status oct_quant_dynamic(oct_ir_graph *g, const oct_convert_options *opts,
+                             oct_convert_report *rep);
 oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
                           oct_convert_report *rep);
+
+/* TFLite's quantize_weights default (weights_min_num_elements): smaller
+ * weight tensors stay float in weights-int8 and dynamic mode; they save
+ * little and lose the most accuracy. */
+#define OCT_QW_MIN_ELEMS 1024
+
+/* Symmetric int8 of constant float tensor `src`: scale max|w|/127 per
+ * slice along `axis` (-1: one scale), values round(w / scale) clamped to
+ * [-127, 127]. q holds elems(src) values, scales one per slice. */
+oct_status oct_qw_to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
+                          int8_t *q, float *scales);
+/* Adds a quantized copy of constant tensor t (OCT_QUANT_FLOAT16, or int8
+ * along `axis`) and a DEQUANTIZE at the front of the op list that writes
+ * a float copy; returns the float tensor, or -1 with g->err set. */
+int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis);
 
 #endif /* OCT_QUANT_QUANTIZE_H */

@@ -1,7 +1,7 @@
 /* Tests of the weight-only quantization modes (src/quant/quant_weights.c):
  * which tensors get a DEQUANTIZE, float16 rounding (normal, subnormal,
- * overflow), int8 per-channel / per-tensor scales and values, options, and
- * that 'dynamic' fails cleanly for now. */
+ * overflow), int8 per-channel / per-tensor scales and values, options.
+ * ('dynamic' is tested in test_quant_dynamic.c.) */
 #include <math.h>
 #include <string.h>
 
@@ -197,7 +197,7 @@ static void test_int8(int per_channel_fc) {
   oct_ir_free(&n.g);
 }
 
-static void test_per_tensor_and_dynamic(void) {
+static void test_per_tensor(void) {
   net n;
   build(&n);
   oct_convert_options o;
@@ -209,18 +209,12 @@ static void test_per_tensor_and_dynamic(void) {
   const oct_ir_tensor *qc = conv ? dq_source(&n.g, conv->inputs[1]) : NULL;
   CHECK(qc && qc->q.count == 1);
   oct_ir_free(&n.g);
-
-  build(&n);
-  o.quantize = OCT_QUANT_DYNAMIC;
-  CHECK_EQ_INT(oct_quantize_graph(&n.g, &o, NULL), OCT_ERR_UNSUPPORTED);
-  CHECK(strstr(n.g.err.message, "dynamic") != NULL);
-  oct_ir_free(&n.g);
 }
 
 int main(void) {
   test_float16();
   test_int8(0);
   test_int8(1);
-  test_per_tensor_and_dynamic();
+  test_per_tensor();
   return test_finish("test_quant_weights");
 }
