@@ -17,7 +17,7 @@ octet=build/octet
 echo "== convert $fx/$model.onnx"
 "$octet" convert "$fx/$model.onnx" -o "$out/${model}_float32.tflite"
 models=("$out/${model}_float32.tflite")
-for mode in ${OCT_DEMO_MODES:-float16 weights-int8 int8 int16x8}; do
+for mode in ${OCT_DEMO_MODES:-float16 weights-int8 dynamic int8 int16x8}; do
   args=()
   case $mode in int8 | int16x8) args=(--calibration "$fx/fmnist_calib_512_x.npy") ;; esac
   echo "== quantize: $mode ${args[*]}"

@@ -479,7 +479,7 @@ def bad_models():
     yield "conv_bias_type", TYPE, bad_conv(b_t=T_I64)
     yield "conv_weights_type", TYPE, bad_conv(w_t=T_U8)
     yield "conv_output_type", TYPE, bad_conv(out_t=T_U8)
-    # hybrid (float in/out, int8 weights) needs a float32 bias
+    # hybrid (float input, int8 weights) runs, but needs a float32 bias
     yield "conv_hybrid", TYPE, bad_conv(in_t=T_F32, out_t=T_F32)
     yield "conv_scale_zero", MODEL, bad_conv(w_scales=[0.01, 0.0, 0.01])
     yield "conv_scale_negative", MODEL, bad_conv(w_scales=[-0.01])

@@ -97,7 +97,7 @@ static int parse_args(int argc, char **argv, eval_args *a) {
 /* What kind of model this is, from its tensor types: the label users know
  * the quantization modes by. */
 static const char *model_kind(const oct_interp *it) {
-  int act_i8 = 0, act_u8 = 0, act_i16 = 0, w_f16 = 0, w_i8 = 0, dequant = 0;
+  int act_i8 = 0, act_u8 = 0, act_i16 = 0, w_f16 = 0, w_i8 = 0, dequant = 0, hybrid = 0;
   for (int t = 0; t < oct_interp_tensor_count(it); t++) {
     oct_tensor_info ti;
     if (oct_interp_tensor_info(it, t, &ti)) continue;
@@ -112,7 +112,9 @@ static const char *model_kind(const oct_interp *it) {
   }
   for (int k = 0; k < oct_interp_op_count(it); k++) {
     oct_op_info oi;
-    if (!oct_interp_op_info(it, k, &oi) && !strcmp(oi.type, "DEQUANTIZE")) {
+    if (oct_interp_op_info(it, k, &oi)) continue;
+    hybrid |= oi.kernel && strstr(oi.kernel, "hybrid") != NULL;
+    if (!strcmp(oi.type, "DEQUANTIZE")) {
       oct_tensor_info ti;
       if (oi.input_count > 0 && oi.inputs[0] >= 0 &&
           !oct_interp_tensor_info(it, oi.inputs[0], &ti) && ti.is_constant)
@@ -123,7 +125,7 @@ static const char *model_kind(const oct_interp *it) {
   if (act_i8) return "int8";
   if (act_u8) return "uint8";
   if (w_f16) return "float16";
-  if (w_i8) return dequant ? "weights-int8" : "dynamic";
+  if (w_i8) return hybrid || !dequant ? "dynamic" : "weights-int8";
   return "float32";
 }
 

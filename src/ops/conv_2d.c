@@ -1,7 +1,9 @@
 /*
  * CONV_2D: inputs (input [N,H,W,C], filter [OC,KH,KW,C], optional bias
  * [OC]), output [N,OH,OW,OC]. float32, int8 (per-channel or per-tensor
- * weights), uint8 (per-tensor, asymmetric weights) and int16x8.
+ * weights), uint8 (per-tensor, asymmetric weights), int16x8, and hybrid
+ * (float32 input and output, int8 weights, float32 bias: `--quantize
+ * dynamic`; src/kernels/ref/hybrid.h).
  * Prepare validates the model and computes geometry and requantization;
  * eval calls the kernel picked at prepare.
  */

@@ -1,7 +1,8 @@
 /*
  * DEPTHWISE_CONV_2D: inputs (input [N,H,W,C], filter [1,KH,KW,C*M],
  * optional bias [C*M]), output [N,OH,OW,C*M]. float32, int8 (per-channel
- * weights along axis 3, or per-tensor), uint8 (per-tensor) and int16x8.
+ * weights along axis 3, or per-tensor), uint8 (per-tensor), int16x8, and
+ * hybrid (float32 input and output, int8 weights; src/kernels/ref/hybrid.h).
  *
  * The depth multiplier M is taken from the shapes. The option of the same
  * name is redundant; older converters wrote inconsistent values there, and
