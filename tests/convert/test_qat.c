@@ -15,7 +15,8 @@
  *    outside the fake quantization keeps them float with a warning.
  * The 10,000 images come from `scripts/make_fixtures.py --export-test-set`
  * (numpy + Debian's dataset-fashion-mnist); without them the accuracy part
- * skips. Under sanitizers only the first 1000 images are used.
+ * skips. Under sanitizers only the first 1000 images are used;
+ * QAT_UNITS_ONLY=1 runs the unit part alone.
  */
 #include <math.h>
 #include <stdio.h>
@@ -401,6 +402,79 @@ static void test_partial(void) {
   CHECK(strstr(rep.warning, "FULLY_CONNECTED") && strstr(rep.warning, "--calibration"));
 }
 
+/* Q/DQ (range about [-4, 4]) -> Clip(0, 6) -> Identity -> MatMul with
+ * fake-quantized weights and output: with no calibration the Clip (RELU6)
+ * output takes the input range narrowed to [0, 4], the Identity shares it,
+ * and the model is all integer. */
+static void test_clip_narrowing(void) {
+  ob b;
+  ob_init(&b, 13);
+  ob_input(&b, "x", OB_FLOAT, 2, OB_DIMS(1, 4));
+  const float s = 8.0f / 255, so = 0.1f, lo = 0, hi = 6;
+  const int8_t z = 0, zo = 0;
+  float wv[12];
+  for (int i = 0; i < 12; i++) wv[i] = (float)(i - 6) * 0.01f;
+  ob_tensor_typed(&b, "s", OB_FLOAT, 0, NULL, &s, 4);
+  ob_tensor_typed(&b, "z", OB_INT8, 0, NULL, &z, 1);
+  ob_tensor_typed(&b, "so", OB_FLOAT, 0, NULL, &so, 4);
+  ob_tensor_typed(&b, "zo", OB_INT8, 0, NULL, &zo, 1);
+  ob_tensor_typed(&b, "lo", OB_FLOAT, 0, NULL, &lo, 4);
+  ob_tensor_typed(&b, "hi", OB_FLOAT, 0, NULL, &hi, 4);
+  ob_tensor_f32(&b, "w", 2, OB_DIMS(4, 3), wv);
+  ob_node(&b, "QuantizeLinear", "x,s,z", "xq");
+  ob_node(&b, "DequantizeLinear", "xq,s,z", "xd");
+  ob_node(&b, "Clip", "xd,lo,hi", "c");
+  ob_node(&b, "Identity", "c", "ci");
+  ob_node(&b, "MatMul", "ci,w", "m");
+  ob_node(&b, "QuantizeLinear", "m,so,zo", "mq");
+  ob_node(&b, "DequantizeLinear", "mq,so,zo", "y");
+  ob_output(&b, "y");
+  size_t len;
+  uint8_t *bytes = ob_pack(&b, &len);
+  char in[512], out[512];
+  snprintf(in, sizeof in, "%s/clip.onnx", g_tmp);
+  snprintf(out, sizeof out, "%s/clip.tflite", g_tmp);
+  FILE *f = fopen(in, "wb");
+  CHECK(f && fwrite(bytes, 1, len, f) == len);
+  if (f) fclose(f);
+  free(bytes);
+  ob_free(&b);
+  oct_convert_options o;
+  oct_convert_options_init(&o);
+  o.quantize = OCT_QUANT_INT8;
+  oct_convert_report rep;
+  oct_error err;
+  oct_status st = oct_convert_file(in, out, &o, &rep, &err);
+  CHECK_MSG(st == OCT_OK, "%s", err.message);
+  if (st) return;
+  CHECK_MSG(rep.float_ops == 0, "%d float ops: %s", rep.float_ops, rep.warning);
+  void *tb;
+  size_t ts;
+  if (oct_file_read(out, 0, &tb, &ts, &err)) return;
+  oct_ir_graph g;
+  oct_ir_init(&g);
+  st = oct_tflite_import(tb, ts, &g);
+  CHECK_MSG(st == OCT_OK, "%s", g.err.message);
+  int found = 0;
+  for (int i = 0; !st && i < g.n_ops; i++) {
+    const oct_ir_tensor *y = &g.tensors[g.ops[i].outputs[0]];
+    if (g.ops[i].code == OCT_OP_RELU6 || g.ops[i].code == OCT_OP_RELU) {
+      found = 1;
+      /* [0, 4] (the input's top, 127 steps of 8/255 above zero) */
+      const double top = 127.0 * s;
+      CHECK_MSG(y->type == OCT_INT8 && fabs(y->q.scale[0] - top / 255) < 1e-6 &&
+                    y->q.zero_point[0] == -128,
+                "clip output scale %g zp %lld", (double)y->q.scale[0],
+                (long long)y->q.zero_point[0]);
+    }
+    if (g.ops[i].code == OCT_OP_FULLY_CONNECTED)
+      CHECK(y->type == OCT_INT8 && y->q.scale[0] == so && y->q.zero_point[0] == zo);
+  }
+  CHECK(found);
+  oct_ir_free(&g);
+  oct_file_free(tb);
+}
+
 int main(void) {
   snprintf(g_tmp, sizeof g_tmp, "/tmp/octet_test_qat_XXXXXX");
   if (!mkdtemp(g_tmp)) return 1;
@@ -408,7 +482,8 @@ int main(void) {
   test_fold_pairs(13);
   test_integer_weights();
   test_partial();
-  test_fixture();
+  test_clip_narrowing();
+  if (!getenv("QAT_UNITS_ONLY")) test_fixture();
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
   if (system(cmd)) printf("could not remove %s\n", g_tmp);

@@ -249,5 +249,6 @@ OCT_ONNX_HANDLER(oct_onnx_arg);
 /* quantization (onnx_ops_quant.c) */
 OCT_ONNX_HANDLER(oct_onnx_quantize_linear);
 OCT_ONNX_HANDLER(oct_onnx_dequantize_linear);
+OCT_ONNX_HANDLER(oct_onnx_qlinear); /* QLinearConv/MatMul, ConvInteger, MatMulInteger */
 
 #endif /* OCT_CONVERT_ONNX_INTERNAL_H */
