@@ -27,6 +27,8 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--size", type=int, default=224)
     ap.add_argument("--calib", type=int, default=8)
+    ap.add_argument("--res-scale", type=float, default=0.1,
+                    help="gain of each residual branch's last BN")
     a = ap.parse_args()
     import torch
     import torch.ao.quantization as tq
@@ -48,6 +50,16 @@ def main():
         for _ in range(2):
             m(torch.randn(4, 3, a.size, a.size, generator=g))
     m.eval()
+    # A random deep net amplifies every rounding difference (two int8
+    # implementations then disagree by tens of output steps); trained nets
+    # do much less. Residual blocks close to identity (their last BN scaled
+    # down, as zero-init-residual training starts) and a smaller spread of
+    # BN gains keep this one tame enough for a per-step comparison.
+    with torch.no_grad():
+        for blk in m.features:
+            if getattr(blk, "use_res_connect", False):
+                blk.conv[-1].weight.mul_(a.res_scale)
+    
     m.fuse_model()  # eval-mode fusion folds each BN into its conv
     # qnnpack's settings (uint8 activations over the full range, per-tensor
     # symmetric int8 weights) as plain FakeQuantize modules: the fused

@@ -46,6 +46,7 @@ typedef struct qstate {
   int *twin[3];           /* per tensor: converted copy per domain, or -1 */
   int cap;
   int conflicts;          /* same-scale groups joining two fixed params */
+  unsigned *requant;      /* per op: input slots requantized to its output */
 } qstate;
 
 /* Ops with integer kernels in octet's runtime, for int8 and int16x8. */
@@ -418,6 +419,11 @@ typedef struct groups {
   int conflicts;
 } groups;
 
+static int same_fixed(const oct_ir_graph *g, int a, int b) {
+  const oct_ir_quant *qa = &g->tensors[a].q, *qb = &g->tensors[b].q;
+  return qa->scale[0] == qb->scale[0] && qa->zero_point[0] == qb->zero_point[0];
+}
+
 static int known(qstate *s, groups *gr, int t) {
   const int r = find(s, t);
   return gr->fix[r] >= 0 || (isfinite(gr->mn[r]) && isfinite(gr->mx[r]));
@@ -510,8 +516,15 @@ static oct_status plan(qstate *s) {
       if (t >= 0 && g->tensors[t].type == OCT_FLOAT32 && (k == 0 || op->code == OCT_OP_CONCATENATION ||
                                                          op->code == OCT_OP_MINIMUM ||
                                                          op->code == OCT_OP_MAXIMUM ||
-                                                         op->code == OCT_OP_PADV2))
+                                                         op->code == OCT_OP_PADV2)) {
+        const int ry = find(s, y), rt = find(s, t);
+        if (k < 32 && !s->int16 && !g->tensors[t].data && ry != rt && gr.fix[ry] >= 0 &&
+            gr.fix[rt] >= 0 && !same_fixed(g, gr.fix[ry], gr.fix[rt])) {
+          s->requant[i] |= 1u << k; /* both fixed and different: requantize */
+          continue;
+        }
         unite_groups(s, &gr, y, t);
+      }
     }
     for (int k = 1; k < op->n_outputs; k++) unite_groups(s, &gr, y, op->outputs[k]);
   }
@@ -594,6 +607,32 @@ static oct_status plan(qstate *s) {
   return OCT_OK;
 }
 
+/* Input k of the op at *pos takes the op's output parameters through an
+ * int8 -> int8 QUANTIZE (TFLite's int8 pooling, concatenation and the like
+ * need one set of parameters; a QDQ model may give their input and output
+ * different ones). */
+static oct_status requantize_input(qstate *s, int *pos, int k) {
+  oct_ir_graph *g = s->g;
+  const int t = g->ops[*pos].inputs[k], y = g->ops[*pos].outputs[0];
+  const int nt = oct_pu_add_tensor_like(g, t, "requant");
+  if (nt < 0 || grow(s)) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  float *sc = realloc(s->scale, (size_t)s->cap * sizeof *s->scale);
+  if (sc) s->scale = sc;
+  int64_t *zp = realloc(s->zp, (size_t)s->cap * sizeof *s->zp);
+  if (zp) s->zp = zp;
+  if (!sc || !zp) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  s->scale[nt] = s->scale[y];
+  s->zp[nt] = s->zp[y];
+  s->dom[nt] = DOM_Q;
+  oct_status st = set_q(s, nt, DOM_Q);
+  if (st) return st;
+  const int op = oct_ir_insert_op(g, *pos, OCT_OP_QUANTIZE, 1, &t, 1, &nt, g->tensors[t].name);
+  if (op < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  (*pos)++;
+  g->ops[*pos].inputs[k] = nt;
+  return OCT_OK;
+}
+
 static oct_status rewrite(qstate *s) {
   oct_ir_graph *g = s->g;
   oct_status st;
@@ -631,10 +670,13 @@ static oct_status rewrite(qstate *s) {
         continue;
       }
       const int want = q ? DOM_Q : DOM_FLOAT;
-      if (s->dom[t] == want) continue;
-      const int nt = twin(s, t, want, &pos);
-      if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
-      g->ops[pos].inputs[k] = nt;
+      if (s->dom[t] != want) {
+        const int nt = twin(s, t, want, &pos);
+        if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+        g->ops[pos].inputs[k] = nt;
+      }
+      if (q && k < 32 && (s->requant[orig] >> k & 1) && (st = requantize_input(s, &pos, k)))
+        return st;
     }
     if (!q) continue;
     if (w >= 0 && (st = quantize_weights(s, pos, w, b, x))) return st;
@@ -685,11 +727,12 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   else if ((st = oct_calib_run(g, opts, &s.r))) return st;
   s.n = g->n_tensors;
   s.quant_op = calloc((size_t)g->n_ops + 1, sizeof *s.quant_op);
+  s.requant = calloc((size_t)g->n_ops + 1, sizeof *s.requant);
   s.parent = malloc((size_t)s.n * sizeof *s.parent);
   s.fixed = calloc((size_t)s.n + 1, sizeof *s.fixed);
   s.scale = malloc(((size_t)s.n + 4) * sizeof *s.scale);
   s.zp = malloc(((size_t)s.n + 4) * sizeof *s.zp);
-  if (!s.quant_op || !s.parent || !s.fixed || !s.scale || !s.zp || grow(&s)) {
+  if (!s.quant_op || !s.requant || !s.parent || !s.fixed || !s.scale || !s.zp || grow(&s)) {
     st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
     goto done;
   }
@@ -735,6 +778,7 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   }
 done:
   free(s.quant_op);
+  free(s.requant);
   free(s.parent);
   free(s.fixed);
   free(s.scale);

@@ -4,12 +4,13 @@
 # observers from random images, qnnpack settings), converted by
 # `octet convert --quantize int8` with no calibration data to an
 # integer-only .tflite and compared with ONNX Runtime on the same input.
-# Budget: within 2 output quantization steps, or (random-weight networks
-# amplify every rounding difference through 50 layers) within 1.5x the
-# disagreement between ONNX Runtime's own optimized (QLinear* fusion) and
-# unoptimized (float fake-quant) runs, and correlated (>= 0.95) with ORT's
-# logits. (With random weights the 1000 logits are close together, so top-1
-# is not compared: ORT's two modes do not agree on it either.)
+# Budget: within 2 output quantization steps of ONNX Runtime (or, should a
+# seed make the random network more sensitive, within 1.5x the disagreement
+# between ORT's own optimized (QLinear* kernels) and unoptimized (float
+# fake-quant) runs), and correlated (>= 0.99) with ORT's logits. The
+# generator keeps residual branches near identity (--res-scale): a fully
+# random deep net amplifies each rounding difference into tens of steps,
+# even between ORT's two modes.
 # Usage: test_qdq_mobilenet.sh OCTET SHARED_DIR
 # Skips (exit 77) without ../shared, node, ONNX Runtime, torch/torchvision.
 set -u
@@ -52,5 +53,5 @@ corr = float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 print(f"octet vs ORT: max {e:.1f} steps, median {med:.1f}, correlation {corr:.4f}; ORT optimized "
       f"vs unoptimized: max {e_ort:.1f} steps; top-1 ORT {a.argmax()} ORT-unopt {a0.argmax()} "
       f"octet {b.argmax()}")
-sys.exit(0 if (e <= 2 or e <= 1.5 * e_ort) and corr >= 0.95 else 1)
+sys.exit(0 if (e <= 2 or e <= 1.5 * e_ort) and corr >= 0.99 else 1)
 PY

@@ -475,6 +475,73 @@ static void test_clip_narrowing(void) {
   oct_file_free(tb);
 }
 
+/* x -> Q/DQ (s1) -> MaxPool -> Q/DQ (s2 != s1): int8 MAX_POOL_2D needs one
+ * set of parameters, so its input is requantized (an int8 -> int8
+ * QUANTIZE) to s2, the output's. */
+static void test_requantize(void) {
+  ob b;
+  ob_init(&b, 13);
+  ob_input(&b, "x", OB_FLOAT, 4, OB_DIMS(1, 1, 4, 4));
+  const float s1 = 0.02f, s2 = 0.05f;
+  const uint8_t z1 = 128, z2 = 120;
+  ob_tensor_typed(&b, "s1", OB_FLOAT, 0, NULL, &s1, 4);
+  ob_tensor_typed(&b, "z1", OB_UINT8, 0, NULL, &z1, 1);
+  ob_tensor_typed(&b, "s2", OB_FLOAT, 0, NULL, &s2, 4);
+  ob_tensor_typed(&b, "z2", OB_UINT8, 0, NULL, &z2, 1);
+  ob_node(&b, "QuantizeLinear", "x,s1,z1", "xq");
+  ob_node(&b, "DequantizeLinear", "xq,s1,z1", "xd");
+  Onnx__NodeProto *mp = ob_node(&b, "MaxPool", "xd", "p");
+  ob_attr_ints(&b, mp, "kernel_shape", 2, OB_DIMS(2, 2));
+  ob_attr_ints(&b, mp, "strides", 2, OB_DIMS(2, 2));
+  ob_node(&b, "QuantizeLinear", "p,s2,z2", "pq");
+  ob_node(&b, "DequantizeLinear", "pq,s2,z2", "y");
+  ob_output(&b, "y");
+  size_t len;
+  uint8_t *bytes = ob_pack(&b, &len);
+  char in[512], out[512];
+  snprintf(in, sizeof in, "%s/requant.onnx", g_tmp);
+  snprintf(out, sizeof out, "%s/requant.tflite", g_tmp);
+  FILE *f = fopen(in, "wb");
+  CHECK(f && fwrite(bytes, 1, len, f) == len);
+  if (f) fclose(f);
+  free(bytes);
+  ob_free(&b);
+  oct_convert_options o;
+  oct_convert_options_init(&o);
+  o.quantize = OCT_QUANT_INT8;
+  oct_convert_report rep;
+  oct_error err;
+  oct_status st = oct_convert_file(in, out, &o, &rep, &err);
+  CHECK_MSG(st == OCT_OK, "%s", err.message);
+  if (st) return;
+  CHECK_MSG(rep.float_ops == 0 && !rep.warning[0], "%d float ops: %s", rep.float_ops, rep.warning);
+  void *tb;
+  size_t ts;
+  if (oct_file_read(out, 0, &tb, &ts, &err)) return;
+  oct_ir_graph g;
+  oct_ir_init(&g);
+  st = oct_tflite_import(tb, ts, &g);
+  CHECK_MSG(st == OCT_OK, "%s", g.err.message);
+  int requant = 0, pool = 0;
+  for (int i = 0; !st && i < g.n_ops; i++) {
+    const oct_ir_tensor *x = &g.tensors[g.ops[i].inputs[0]];
+    const oct_ir_tensor *y = &g.tensors[g.ops[i].outputs[0]];
+    if (g.ops[i].code == OCT_OP_QUANTIZE && x->type == OCT_INT8 && y->type == OCT_INT8) {
+      requant++;
+      CHECK(x->q.scale[0] == s1 && x->q.zero_point[0] == 0);
+      CHECK(y->q.scale[0] == s2 && y->q.zero_point[0] == -8);
+    }
+    if (g.ops[i].code == OCT_OP_MAX_POOL_2D) {
+      pool++;
+      CHECK(x->q.scale[0] == y->q.scale[0] && x->q.zero_point[0] == y->q.zero_point[0]);
+    }
+  }
+  CHECK_EQ_INT(requant, 1);
+  CHECK_EQ_INT(pool, 1);
+  oct_ir_free(&g);
+  oct_file_free(tb);
+}
+
 int main(void) {
   snprintf(g_tmp, sizeof g_tmp, "/tmp/octet_test_qat_XXXXXX");
   if (!mkdtemp(g_tmp)) return 1;
@@ -483,6 +550,7 @@ int main(void) {
   test_integer_weights();
   test_partial();
   test_clip_narrowing();
+  test_requantize();
   if (!getenv("QAT_UNITS_ONLY")) test_fixture();
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
