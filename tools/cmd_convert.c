@@ -126,6 +126,7 @@ static void print_text(const convert_args *a, const oct_convert_report *r) {
       printf(", %d calibration samples", r->calibration_samples_used);
     printf(", %d ops left in float\n", r->float_ops);
   }
+  if (r->warning[0]) fprintf(stderr, "warning: %s\n", r->warning);
 }
 
 static void print_json(const convert_args *a, const oct_convert_report *r) {

@@ -114,6 +114,8 @@ typedef struct oct_convert_report {
   int calibration_samples_used;
   int float_ops;        /* ops left computing in float (kept float, or
                            outside the quantized part) */
+  char warning[512];    /* empty, or why a quantization-aware model is not
+                           all integer (the ops left float, by name) */
 } oct_convert_report;
 
 /*

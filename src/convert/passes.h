@@ -83,6 +83,9 @@ oct_status oct_pass_fold_constants(oct_ir_graph *g, int *changed);
 /* OCT_IR_BATCH_NORM into the preceding CONV_2D / DEPTHWISE_CONV_2D /
  * FULLY_CONNECTED, else the following one, else lowered to MUL + ADD. */
 oct_status oct_pass_fold_batch_norm(oct_ir_graph *g, int *changed);
+/* MUL / DIV / ADD by a per-channel constant after a conv-family op, folded
+ * into its weights and bias. */
+oct_status oct_pass_fold_conv_affine(oct_ir_graph *g, int *changed);
 /* RELU / RELU6 / RELU_N1_TO_1 (and MINIMUM/MAXIMUM clamps) into the
  * producing op's fused activation. */
 oct_status oct_pass_fuse_activation(oct_ir_graph *g, int *changed);

@@ -45,6 +45,8 @@ typedef struct qstate {
   int *dom;               /* per tensor (grows) */
   int *twin[3];           /* per tensor: converted copy per domain, or -1 */
   int cap;
+  int conflicts;          /* same-scale groups joining two fixed params */
+  unsigned *requant;      /* per op: input slots requantized to its output */
 } qstate;
 
 /* Ops with integer kernels in octet's runtime, for int8 and int16x8. */
@@ -131,11 +133,6 @@ static int find(qstate *s, int t) {
   return t;
 }
 
-static void unite(qstate *s, int a, int b) {
-  a = find(s, a);
-  b = find(s, b);
-  if (a != b) s->parent[b] = a;
-}
 
 static int is_float_act(const oct_ir_graph *g, int t) {
   return t >= 0 && g->tensors[t].type == OCT_FLOAT32 && !g->tensors[t].data;
@@ -252,6 +249,7 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
   /* Element e belongs to channel (e / inner) % channels. */
   size_t inner = 1;
   for (int k = axis + 1; axis >= 0 && k < wt->rank; k++) inner *= (size_t)wt->dims[k];
+  int *grid = NULL;
   float *sc = calloc((size_t)channels, sizeof *sc);
   int64_t *zps = calloc((size_t)channels, sizeof *zps);
   int8_t *q = malloc(n ? n : 1);
@@ -282,7 +280,47 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
       goto done;
     }
   }
-  for (int c = 0; c < channels; c++) sc[c] = sc[c] > 0 ? sc[c] / 127.0f : 1.0f;
+  /* A channel that is already on an integer grid (fake-quantized QAT
+   * weights, or integer weights through DequantizeLinear) keeps it: its
+   * scale is max / k for the largest k in [1, 128] that puts every value
+   * on an integer in [-128, 127] (k = 128 only when the extreme is
+   * negative, PyTorch's symmetric [-128, 127]), so the trainer's integers
+   * and scales come back exactly. Other channels get TFLite's max / 127.
+   * Float weights fail the test at their first few values. */
+  grid = calloc((size_t)channels, sizeof *grid);
+  if (!grid) {
+    st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    goto done;
+  }
+  {
+    unsigned char *neg = calloc((size_t)channels, 1);
+    if (!neg) {
+      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+      goto done;
+    }
+    for (size_t e = 0; e < n; e++) {
+      const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
+      if (sc[c] > 0 && wd[e] == -sc[c]) neg[c] = 1;
+    }
+    for (int c = 0; c < channels; c++) {
+      if (!(sc[c] > 0)) continue;
+      for (int k = neg[c] ? 128 : 127; k >= 1 && !grid[c]; k--) {
+        int ok = 1;
+        /* the channel's elements: e = (j * channels + c) * inner + i */
+        const size_t outer = axis < 0 ? 1 : n / ((size_t)channels * inner);
+        for (size_t j = 0; ok && j < outer; j++)
+          for (size_t i = 0; ok && i < (axis < 0 ? n : inner); i++) {
+            const size_t e = axis < 0 ? i : (j * (size_t)channels + (size_t)c) * inner + i;
+            const double v = (double)wd[e] * k / (double)sc[c];
+            ok = fabs(v - nearbyint(v)) <= 1e-3;
+          }
+        if (ok) grid[c] = k;
+      }
+    }
+    free(neg);
+  }
+  for (int c = 0; c < channels; c++)
+    sc[c] = sc[c] > 0 ? sc[c] / (float)(grid[c] ? grid[c] : 127) : 1.0f;
   /* Bias overflow: the bias scale in_scale * w_scale must leave every bias
    * value inside the bias type. */
   if (bd && !s->int16) {
@@ -297,7 +335,8 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
   for (size_t e = 0; e < n; e++) {
     const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
     double v = round((double)wd[e] / sc[c]);
-    q[e] = (int8_t)(v < -127 ? -127 : v > 127 ? 127 : v);
+    const double lo = grid[c] ? -128 : -127;
+    q[e] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
   }
   wt = &g->tensors[w];
   if ((st = oct_ir_set_data(g, w, q, n, 1))) goto done;
@@ -332,6 +371,7 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
     free(bz);
   }
 done:
+  free(grid);
   free(sc);
   free(zps);
   free(q);
@@ -366,83 +406,182 @@ static int twin(qstate *s, int t, int dom, int *pos) {
   return nt;
 }
 
+/* Fixed parameters on a float tensor: a fake-quantized (QAT / QDQ) tensor
+ * as the ONNX importer records it (count 1, int8 zero point). */
+static int has_fixed(const oct_ir_tensor *x) {
+  return x->type == OCT_FLOAT32 && !x->data && x->q.count == 1 && x->q.scale && x->q.zero_point;
+}
+
+/* Per union-find root: the group's range and its fixed member (or -1). */
+typedef struct groups {
+  float *mn, *mx;
+  int *fix;
+  int conflicts;
+} groups;
+
+static int same_fixed(const oct_ir_graph *g, int a, int b) {
+  const oct_ir_quant *qa = &g->tensors[a].q, *qb = &g->tensors[b].q;
+  return qa->scale[0] == qb->scale[0] && qa->zero_point[0] == qb->zero_point[0];
+}
+
+static int known(qstate *s, groups *gr, int t) {
+  const int r = find(s, t);
+  return gr->fix[r] >= 0 || (isfinite(gr->mn[r]) && isfinite(gr->mx[r]));
+}
+
+/* Unites two groups, merging ranges; two different fixed parameters cannot
+ * share a tensor: the first group's are kept and the clash is counted. */
+static void unite_groups(qstate *s, groups *gr, int a, int b) {
+  a = find(s, a);
+  b = find(s, b);
+  if (a == b) return;
+  const oct_ir_graph *g = s->g;
+  if (gr->fix[a] >= 0 && gr->fix[b] >= 0) {
+    const oct_ir_quant *qa = &g->tensors[gr->fix[a]].q, *qb = &g->tensors[gr->fix[b]].q;
+    if (qa->scale[0] != qb->scale[0] || qa->zero_point[0] != qb->zero_point[0]) gr->conflicts++;
+  }
+  s->parent[b] = a;
+  if (gr->fix[a] < 0) gr->fix[a] = gr->fix[b];
+  if (gr->mn[b] < gr->mn[a]) gr->mn[a] = gr->mn[b];
+  if (gr->mx[b] > gr->mx[a]) gr->mx[a] = gr->mx[b];
+}
+
+/* Whether op i's integer kernel can take any output parameters, so that a
+ * QAT graph without a fake-quant after it still gets some: the output then
+ * inherits its input's (MEAN, as PyTorch's quantized mean does) or, for
+ * the clamping activations, the input range clipped to theirs. */
+static int inherit_kind(int code) {
+  switch (code) {
+    case OCT_OP_MEAN: case OCT_OP_LEAKY_RELU: case OCT_OP_HARD_SWISH: return 1;
+    case OCT_OP_RELU: case OCT_OP_RELU6: return 2;
+    default: return 0;
+  }
+}
+
 /* Picks each op's domain and solves the shared and fixed parameters. */
 static oct_status plan(qstate *s) {
   oct_ir_graph *g = s->g;
   for (int t = 0; t < s->n; t++) s->parent[t] = t;
   int (*runs)(int) = s->int16 ? runs_int16 : runs_int8;
+  int *cand = calloc((size_t)g->n_ops + 1, sizeof *cand);
+  groups gr;
+  memset(&gr, 0, sizeof gr);
+  gr.mn = malloc((size_t)s->n * sizeof *gr.mn);
+  gr.mx = malloc((size_t)s->n * sizeof *gr.mx);
+  gr.fix = malloc((size_t)s->n * sizeof *gr.fix);
+  if (!cand || !gr.mn || !gr.mx || !gr.fix) {
+    free(cand);
+    free(gr.mn);
+    free(gr.mx);
+    free(gr.fix);
+    return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  }
   for (int i = 0; i < g->n_ops; i++) {
     const oct_ir_op *op = &g->ops[i];
     int q = !op->dead && runs(op->code) && !in_list(s->o->keep_float, op->name);
     for (int k = 0; q && k < op->n_outputs; k++) {
       const int t = op->outputs[k];
       if (t < 0 || in_list(s->o->keep_float, g->tensors[t].name)) q = 0;
-      else if (g->tensors[t].type == OCT_FLOAT32 && !s->r.has[t]) q = 0;
       else if (g->tensors[t].type != OCT_FLOAT32) q = 0;
     }
     int w, b, x;
     weight_slots(op->code, &w, &b, &x);
-    for (int k = 0; q && k < op->n_inputs; k++) {
-      const int t = op->inputs[k];
-      if (t < 0) continue;
-      if (k == w && !is_float_const(g, t)) q = 0; /* weights must be constant */
-      if (is_float_act(g, t) && !s->r.has[t] && !g->tensors[t].q.has_range) q = 0;
+    for (int k = 0; q && k < op->n_inputs; k++)
+      if (k == w && !is_float_const(g, op->inputs[k])) q = 0; /* weights must be constant */
+    cand[i] = q;
+  }
+  /* Ranges per tensor: fixed (QAT), known, constant data, calibrated. */
+  for (int t = 0; t < s->n; t++) {
+    const oct_ir_tensor *x = &g->tensors[t];
+    gr.mn[t] = INFINITY;
+    gr.mx[t] = -INFINITY;
+    gr.fix[t] = !s->int16 && has_fixed(x) ? t : -1;
+    if (x->type != OCT_FLOAT32) continue;
+    if (x->q.has_range) {
+      gr.mn[t] = x->q.min;
+      gr.mx[t] = x->q.max;
+    } else if (x->data) {
+      const_range(x, &gr.mn[t], &gr.mx[t]);
+    } else if (s->r.has && s->r.has[t]) {
+      gr.mn[t] = s->r.min[t];
+      gr.mx[t] = s->r.max[t];
     }
-    /* Integer TANH/LOGISTIC/SOFTMAX have fixed outputs that would have to
-     * be shared by a same-scale op's inputs; keep it simple and legal. */
-    s->quant_op[i] = q;
   }
   for (int i = 0; i < g->n_ops; i++) {
     const oct_ir_op *op = &g->ops[i];
-    if (!s->quant_op[i] || !same_scale_op(op->code)) continue;
+    if (!cand[i] || !same_scale_op(op->code)) continue;
     const int y = op->outputs[0];
     for (int k = 0; k < op->n_inputs; k++) {
       const int t = op->inputs[k];
       if (t >= 0 && g->tensors[t].type == OCT_FLOAT32 && (k == 0 || op->code == OCT_OP_CONCATENATION ||
                                                          op->code == OCT_OP_MINIMUM ||
                                                          op->code == OCT_OP_MAXIMUM ||
-                                                         op->code == OCT_OP_PADV2))
-        unite(s, y, t);
+                                                         op->code == OCT_OP_PADV2)) {
+        const int ry = find(s, y), rt = find(s, t);
+        if (k < 32 && !s->int16 && !g->tensors[t].data && ry != rt && gr.fix[ry] >= 0 &&
+            gr.fix[rt] >= 0 && !same_fixed(g, gr.fix[ry], gr.fix[rt])) {
+          s->requant[i] |= 1u << k; /* both fixed and different: requantize */
+          continue;
+        }
+        unite_groups(s, &gr, y, t);
+      }
     }
-    for (int k = 1; k < op->n_outputs; k++) unite(s, y, op->outputs[k]);
+    for (int k = 1; k < op->n_outputs; k++) unite_groups(s, &gr, y, op->outputs[k]);
   }
-  /* Ranges per group: union of the members'. */
-  float *gmn = malloc((size_t)s->n * sizeof *gmn), *gmx = malloc((size_t)s->n * sizeof *gmx);
-  if (!gmn || !gmx) {
-    free(gmn);
-    free(gmx);
-    return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
-  }
-  for (int t = 0; t < s->n; t++) {
-    gmn[t] = INFINITY;
-    gmx[t] = -INFINITY;
-  }
-  for (int t = 0; t < s->n; t++) {
-    float mn, mx;
-    const oct_ir_tensor *x = &g->tensors[t];
-    if (x->type != OCT_FLOAT32) continue;
-    if (x->q.has_range) {
-      mn = x->q.min;
-      mx = x->q.max;
-    } else if (x->data) {
-      const_range(x, &mn, &mx);
-    } else if (s->r.has[t]) {
-      mn = s->r.min[t];
-      mx = s->r.max[t];
-    } else {
+  /* Outputs nothing says anything about, in execution order so that a
+   * chain of them resolves in one sweep. */
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    const int kind = cand[i] ? inherit_kind(op->code) : 0;
+    if (!kind || op->n_outputs != 1 || op->n_inputs < 1) continue;
+    const int x = op->inputs[0], y = op->outputs[0];
+    if (!is_float_act(g, x) || known(s, &gr, y) || !known(s, &gr, x)) continue;
+    if (kind == 1) {
+      unite_groups(s, &gr, x, y);
       continue;
     }
-    const int r = find(s, t);
-    if (mn < gmn[r]) gmn[r] = mn;
-    if (mx > gmx[r]) gmx[r] = mx;
+    const int rx = find(s, x), ry = find(s, y);
+    float mn = gr.mn[rx], mx = gr.mx[rx];
+    if (gr.fix[rx] >= 0) {
+      const oct_ir_quant *fq = &g->tensors[gr.fix[rx]].q;
+      mn = (float)((-128.0 - (double)fq->zero_point[0]) * fq->scale[0]);
+      mx = (float)((127.0 - (double)fq->zero_point[0]) * fq->scale[0]);
+    }
+    if (mn < 0) mn = 0;
+    if (op->code == OCT_OP_RELU6 && mx > 6) mx = 6;
+    if (!(mx > mn)) mx = mn + 1e-6f;
+    gr.mn[ry] = mn;
+    gr.mx[ry] = mx;
   }
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    int q = cand[i];
+    const int fixed_out = op->code == OCT_OP_SOFTMAX || op->code == OCT_OP_LOGISTIC ||
+                          op->code == OCT_OP_TANH;
+    for (int k = 0; q && k < op->n_outputs; k++)
+      if (!fixed_out && !known(s, &gr, op->outputs[k])) q = 0;
+    for (int k = 0; q && k < op->n_inputs; k++) {
+      const int t = op->inputs[k];
+      if (is_float_act(g, t) && !known(s, &gr, t)) q = 0;
+    }
+    s->quant_op[i] = q;
+  }
+  free(cand);
   for (int t = 0; t < s->n; t++) {
     const int r = find(s, t);
-    act_params(s->int16, isfinite(gmn[r]) ? gmn[r] : 0, isfinite(gmx[r]) ? gmx[r] : 0,
+    if (gr.fix[r] >= 0) {
+      const oct_ir_quant *fq = &g->tensors[gr.fix[r]].q;
+      s->scale[t] = fq->scale[0];
+      s->zp[t] = fq->zero_point[0];
+      continue;
+    }
+    act_params(s->int16, isfinite(gr.mn[r]) ? gr.mn[r] : 0, isfinite(gr.mx[r]) ? gr.mx[r] : 0,
                &s->scale[t], &s->zp[t]);
   }
-  free(gmn);
-  free(gmx);
+  s->conflicts = gr.conflicts;
+  free(gr.mn);
+  free(gr.mx);
+  free(gr.fix);
   /* Fixed output parameters of the integer SOFTMAX, LOGISTIC and TANH. */
   for (int i = 0; i < g->n_ops; i++) {
     const oct_ir_op *op = &g->ops[i];
@@ -465,6 +604,32 @@ static oct_status plan(qstate *s) {
         s->zp[t] = zp;
       }
   }
+  return OCT_OK;
+}
+
+/* Input k of the op at *pos takes the op's output parameters through an
+ * int8 -> int8 QUANTIZE (TFLite's int8 pooling, concatenation and the like
+ * need one set of parameters; a QDQ model may give their input and output
+ * different ones). */
+static oct_status requantize_input(qstate *s, int *pos, int k) {
+  oct_ir_graph *g = s->g;
+  const int t = g->ops[*pos].inputs[k], y = g->ops[*pos].outputs[0];
+  const int nt = oct_pu_add_tensor_like(g, t, "requant");
+  if (nt < 0 || grow(s)) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  float *sc = realloc(s->scale, (size_t)s->cap * sizeof *s->scale);
+  if (sc) s->scale = sc;
+  int64_t *zp = realloc(s->zp, (size_t)s->cap * sizeof *s->zp);
+  if (zp) s->zp = zp;
+  if (!sc || !zp) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  s->scale[nt] = s->scale[y];
+  s->zp[nt] = s->zp[y];
+  s->dom[nt] = DOM_Q;
+  oct_status st = set_q(s, nt, DOM_Q);
+  if (st) return st;
+  const int op = oct_ir_insert_op(g, *pos, OCT_OP_QUANTIZE, 1, &t, 1, &nt, g->tensors[t].name);
+  if (op < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+  (*pos)++;
+  g->ops[*pos].inputs[k] = nt;
   return OCT_OK;
 }
 
@@ -505,10 +670,13 @@ static oct_status rewrite(qstate *s) {
         continue;
       }
       const int want = q ? DOM_Q : DOM_FLOAT;
-      if (s->dom[t] == want) continue;
-      const int nt = twin(s, t, want, &pos);
-      if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
-      g->ops[pos].inputs[k] = nt;
+      if (s->dom[t] != want) {
+        const int nt = twin(s, t, want, &pos);
+        if (nt < 0) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+        g->ops[pos].inputs[k] = nt;
+      }
+      if (q && k < 32 && (s->requant[orig] >> k & 1) && (st = requantize_input(s, &pos, k)))
+        return st;
     }
     if (!q) continue;
     if (w >= 0 && (st = quantize_weights(s, pos, w, b, x))) return st;
@@ -550,15 +718,21 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   if (!s.int16 && opts->io_type != OCT_FLOAT32 && opts->io_type != OCT_INT8 &&
       opts->io_type != OCT_UINT8)
     return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "--quantize int8 takes --io float32, int8 or uint8");
-  oct_status st = oct_calib_run(g, opts, &s.r);
-  if (st) return st;
+  /* A quantization-aware-trained model brings its own parameters; it needs
+   * calibration only for the parts without fake quantization. */
+  int qat = 0;
+  for (int t = 0; t < g->n_tensors; t++) qat |= has_fixed(&g->tensors[t]);
+  oct_status st = OCT_OK;
+  if (qat && !opts->n_calibration_files && !opts->calibration_dir) memset(&s.r, 0, sizeof s.r);
+  else if ((st = oct_calib_run(g, opts, &s.r))) return st;
   s.n = g->n_tensors;
   s.quant_op = calloc((size_t)g->n_ops + 1, sizeof *s.quant_op);
+  s.requant = calloc((size_t)g->n_ops + 1, sizeof *s.requant);
   s.parent = malloc((size_t)s.n * sizeof *s.parent);
   s.fixed = calloc((size_t)s.n + 1, sizeof *s.fixed);
   s.scale = malloc(((size_t)s.n + 4) * sizeof *s.scale);
   s.zp = malloc(((size_t)s.n + 4) * sizeof *s.zp);
-  if (!s.quant_op || !s.parent || !s.fixed || !s.scale || !s.zp || grow(&s)) {
+  if (!s.quant_op || !s.requant || !s.parent || !s.fixed || !s.scale || !s.zp || grow(&s)) {
     st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
     goto done;
   }
@@ -573,18 +747,38 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   if (rep) {
     rep->calibration_samples_used = s.r.samples;
     rep->float_ops = 0;
+    char list[sizeof rep->warning];
+    size_t len = 0;
+    list[0] = 0;
     for (int i = 0; i < g->n_ops; i++) {
       const oct_ir_op *op = &g->ops[i];
       if (op->dead || op->code == OCT_OP_QUANTIZE || op->code == OCT_OP_DEQUANTIZE) continue;
       for (int k = 0; k < op->n_outputs; k++)
         if (op->outputs[k] >= 0 && g->tensors[op->outputs[k]].type == OCT_FLOAT32) {
           rep->float_ops++;
+          if (len + 4 < sizeof list) {
+            const int w = snprintf(list + len, sizeof list - len, "%s%s (%s)", len ? ", " : "",
+                                   op->name ? op->name : "?", oct_ir_op_name(op->code));
+            len = w < 0 ? len : len + (size_t)w < sizeof list ? len + (size_t)w : sizeof list - 1;
+          }
           break;
         }
     }
+    rep->warning[0] = 0;
+    if (rep->float_ops && qat)
+      snprintf(rep->warning, sizeof rep->warning,
+               "%d op(s) have no fake quantization%s and stay float between "
+               "DEQUANTIZE/QUANTIZE: %s", rep->float_ops,
+               s.r.samples ? " or calibration range" : " (give --calibration to quantize them)",
+               list);
+    if (s.conflicts && !rep->float_ops)
+      snprintf(rep->warning, sizeof rep->warning,
+               "%d tensor group(s) that int8 kernels must share had different fake-quant "
+               "parameters; the first were used", s.conflicts);
   }
 done:
   free(s.quant_op);
+  free(s.requant);
   free(s.parent);
   free(s.fixed);
   free(s.scale);

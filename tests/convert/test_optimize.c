@@ -8,7 +8,8 @@
 static const char *const k_expected[] = {
     "dead_code",       "remove_identity", "fold_constants",
     "fold_batch_norm", "fuse_activation", "simplify_algebra",
-    "fold_pad",        "fc_bias",         "cancel_transpose_reshape"};
+    "fold_pad",        "fc_bias",         "cancel_transpose_reshape",
+    "fold_conv_affine"};
 #define N_EXPECTED ((int)(sizeof k_expected / sizeof k_expected[0]))
 
 static void test_table(void) {
@@ -99,7 +100,7 @@ static int add_transpose(oct_ir_graph *g, int x, const int32_t *perm,
 
 /* What the ONNX importer makes of a small CNN: NCHW input -> TRANSPOSE ->
  * PAD -> Conv (weights as TRANSPOSE of an OIHW-like constant) -> BN ->
- * Clip(0,6) as MAXIMUM/MINIMUM -> depthwise Conv -> BN -> Relu -> Identity
+ * Clip(0,6) as MAXIMUM/MINIMUM -> depthwise Conv -> Div -> BN -> Relu -> Identity
  * -> MaxPool -> TRANSPOSE to NCHW -> flatten RESHAPE -> MatMul -> Add bias
  * -> Mul by 1 -> Dropout -> "logits". The reference leaves out Identity and
  * Dropout (the runtime cannot run them) and writes BN as MUL + ADD. */
@@ -128,7 +129,11 @@ static void build_cnn(oct_ir_graph *g, int ref) {
   const int dwop = pt_op2(g, OCT_OP_DEPTHWISE_CONV_2D, r1, dw, c2);
   pt_conv_opts(g, dwop, OCT_PAD_SAME, 1);
   g->ops[dwop].opts.conv.depth_multiplier = 1;
-  const int b2 = add_bn(g, c2, 4, ref, "bn2");
+  /* a per-channel DIV, as PyTorch's QAT ConvBn exports write (for
+   * fold_conv_affine) */
+  const int c2d = pt_tensor(g, "c2_div", PT_SHAPE(1, 6, 6, 4));
+  pt_op2(g, OCT_OP_DIV, c2, pt_const_fill(g, "dw_f", PT_SHAPE(1, 1, 1, 4), 0.5f, 2.0f), c2d);
+  const int b2 = add_bn(g, c2d, 4, ref, "bn2");
   int r2 = pt_tensor(g, "relu2", PT_SHAPE(1, 6, 6, 4));
   pt_op1(g, OCT_OP_RELU, b2, r2);
   if (!ref) {
@@ -177,7 +182,7 @@ static void test_cnn(void) {
   for (int i = 0; i < rep.n_passes; i++)
     printf("  %-26s changed the graph in %d rounds\n", rep.passes[i].name,
            rep.passes[i].changes);
-  CHECK_EQ_INT(rep.ops_before, 18);
+  CHECK_EQ_INT(rep.ops_before, 19);
   CHECK_EQ_INT(rep.ops_after, g.n_ops);
   CHECK_EQ_INT(rep.n_passes, oct_pass_count);
   CHECK(rep.rounds >= 2 && rep.rounds < OCT_OPTIMIZE_MAX_ROUNDS);

@@ -8,7 +8,7 @@
  *   onnx_const.c    evaluation of ops whose inputs are all constant
  *   onnx_layout.c   layouts, transposes, IR tensor and op helpers
  *   onnx_pattern.c  multi-node patterns (GELU) found before translation
- *   onnx_ops_*.c    one handler per ONNX op type
+ *   onnx_ops_*.c    one handler per ONNX op type (onnx_ops_quant.c: Q/DQ)
  *
  * Every ONNX value (a name in the graph) has one oct_onnx_value: its ONNX
  * shape and type, its data when it is constant, and up to two IR tensors
@@ -246,5 +246,9 @@ OCT_ONNX_HANDLER(oct_onnx_batch_norm);
 OCT_ONNX_HANDLER(oct_onnx_reduce);
 OCT_ONNX_HANDLER(oct_onnx_resize);
 OCT_ONNX_HANDLER(oct_onnx_arg);
+/* quantization (onnx_ops_quant.c) */
+OCT_ONNX_HANDLER(oct_onnx_quantize_linear);
+OCT_ONNX_HANDLER(oct_onnx_dequantize_linear);
+OCT_ONNX_HANDLER(oct_onnx_qlinear); /* QLinearConv/MatMul, ConvInteger, MatMulInteger */
 
 #endif /* OCT_CONVERT_ONNX_INTERNAL_H */

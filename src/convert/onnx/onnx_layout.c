@@ -245,6 +245,15 @@ int oct_onnx_tensor(oct_onnx_ctx *c, oct_onnx_value *v, int nhwc) {
   oct_onnx_nhwc_perm(v->rank, perm);
   for (int k = 0; k < v->rank; k++) inv[perm[k]] = k;
   if (oct_onnx_emit_transpose(c, from, nhwc ? perm : inv, t)) return -1;
+  /* per-tensor parameters (an integer tensor, or fixed QAT parameters)
+   * hold in either layout */
+  const oct_ir_quant *fq = &c->g->tensors[from].q;
+  if (fq->count == 1) {
+    if (oct_ir_set_quant(c->g, t, 1, fq->scale, fq->zero_point, 0)) return ir_failed(c, OCT_ERR_NO_MEMORY);
+    c->g->tensors[t].q.has_range = c->g->tensors[from].q.has_range;
+    c->g->tensors[t].q.min = c->g->tensors[from].q.min;
+    c->g->tensors[t].q.max = c->g->tensors[from].q.max;
+  }
   return *slot = t;
 }
 

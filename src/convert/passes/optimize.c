@@ -22,6 +22,7 @@ const oct_pass oct_passes[] = {
     {"fold_batch_norm", oct_pass_fold_batch_norm},
     {"simplify_algebra", oct_pass_simplify_algebra},
     {"fc_bias", oct_pass_fc_bias},
+    {"fold_conv_affine", oct_pass_fold_conv_affine},
     {"fold_pad", oct_pass_fold_pad},
     {"cancel_transpose_reshape", oct_pass_cancel_transpose_reshape},
     {"fuse_activation", oct_pass_fuse_activation},
