@@ -156,12 +156,22 @@ static void const_range(const oct_ir_tensor *t, float *mn, float *mx) {
 }
 
 /* Activation parameters for a range (widened to contain 0). */
+/*
+ * The smallest activation scale written. TFLite's kernels quantize a fused
+ * activation's bounds (RELU6's 6.0) to int32 at prepare and refuse the
+ * model when that overflows, which a vanishing activation (a randomly
+ * initialized network's late layers: ranges of 1e-7) would make happen:
+ * 6 / 1e-8 still fits. Only tensors whose whole range is below 2.6e-6
+ * (int8) or 3.3e-4 (int16) are affected.
+ */
+#define OCT_MIN_ACT_SCALE 1e-8f
+
 static void act_params(int int16, float mn, float mx, float *scale, int64_t *zp) {
   if (mn > 0) mn = 0;
   if (mx < 0) mx = 0;
   if (int16) {
     const float m = fmaxf(-mn, mx);
-    *scale = m > 0 ? m / 32767.0f : 1.0f;
+    *scale = m > 0 ? fmaxf(m / 32767.0f, OCT_MIN_ACT_SCALE) : 1.0f;
     *zp = 0;
     return;
   }
@@ -170,7 +180,7 @@ static void act_params(int int16, float mn, float mx, float *scale, int64_t *zp)
     *zp = -128;
     return;
   }
-  *scale = (mx - mn) / 255.0f;
+  *scale = fmaxf((mx - mn) / 255.0f, OCT_MIN_ACT_SCALE);
   double z = round(-128.0 - (double)mn / *scale);
   *zp = (int64_t)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
