@@ -119,6 +119,7 @@ static oct_status run(oct_ir_graph *g, const char *in_path, const char *out_path
     if (!st) st = oct_ir_verify(g);
   } else if (!st) {
     rep->quantize = "none";
+    oct_quant_drop_fixed(g);
   }
   if (st) {
     set_err(err, in_path, g->err.message);

@@ -47,6 +47,7 @@ typedef struct qstate {
   int cap;
   int conflicts;          /* same-scale groups joining two fixed params */
   unsigned *requant;      /* per op: input slots requantized to its output */
+  int regridded;          /* per-tensor weights that lost a per-row grid */
 } qstate;
 
 /* Ops with integer kernels in octet's runtime, for int8 and int16x8. */
@@ -239,6 +240,31 @@ static oct_status quantize_const_act(qstate *s, int t, float scale, int64_t zp) 
   return oct_ir_set_quant(g, t, 1, &scale, &zp, 0);
 }
 
+/* Whether each of `rows` rows of w (n values) lies on an integer grid of
+ * its own (max / k, k in [64, 128]). */
+static int rows_on_grid(const float *w, size_t n, size_t rows) {
+  if (!rows || n % rows) return 0;
+  const size_t len = n / rows;
+  if (len < 2) return 0;
+  for (size_t r = 0; r < rows; r++) {
+    const float *x = w + r * len;
+    double mx = 0;
+    for (size_t i = 0; i < len; i++) mx = fmax(mx, fabs((double)x[i]));
+    if (!(mx > 0)) continue;
+    int found = 0;
+    for (int k = 128; k >= 64 && !found; k--) {
+      int ok = 1;
+      for (size_t i = 0; ok && i < len; i++) {
+        const double v = (double)x[i] * k / mx;
+        ok = fabs(v - nearbyint(v)) <= 1e-3;
+      }
+      found = ok;
+    }
+    if (!found) return 0;
+  }
+  return 1;
+}
+
 /* Weights (int8 symmetric, per channel along `axis` or per tensor when
  * axis < 0) and the bias of one op. */
 static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, int xslot) {
@@ -329,6 +355,11 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
     }
     free(neg);
   }
+  /* Per-tensor weights off a common grid whose rows each lie on one (a
+   * BatchNorm or per-channel factor folded into fake-quantized per-tensor
+   * weights): per tensor they can only be requantized; say so. */
+  if (axis < 0 && !grid[0] && wt->rank >= 2 && rows_on_grid(wd, n, (size_t)wt->dims[0]))
+    s->regridded++;
   for (int c = 0; c < channels; c++)
     sc[c] = sc[c] > 0 ? sc[c] / (float)(grid[c] ? grid[c] : 127) : 1.0f;
   /* Bias overflow: the bias scale in_scale * w_scale must leave every bias
@@ -781,7 +812,12 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
                "DEQUANTIZE/QUANTIZE: %s", rep->float_ops,
                s.r.samples ? " or calibration range" : " (give --calibration to quantize them)",
                list);
-    if (s.conflicts && !rep->float_ops)
+    if (s.regridded && !rep->warning[0])
+      snprintf(rep->warning, sizeof rep->warning,
+               "%d per-tensor weight tensor(s) (FULLY_CONNECTED) lie on a per-channel "
+               "quantization grid (a BatchNorm folded into fake-quantized weights) and were "
+               "requantized per tensor; --per-channel-fc keeps them exact", s.regridded);
+    if (s.conflicts && !rep->float_ops && !rep->warning[0])
       snprintf(rep->warning, sizeof rep->warning,
                "%d tensor group(s) that int8 kernels must share had different fake-quant "
                "parameters; the first were used", s.conflicts);

@@ -29,6 +29,8 @@ oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
   if (!name) return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "unknown quantization mode %d",
                                 (int)opts->quantize);
   if (rep) rep->quantize = name;
+  if (opts->quantize != OCT_QUANT_INT8 && opts->quantize != OCT_QUANT_INT16X8)
+    oct_quant_drop_fixed(g);
   switch (opts->quantize) {
     case OCT_QUANT_NONE: return OCT_OK;
     case OCT_QUANT_FLOAT16:
@@ -38,4 +40,17 @@ oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
     case OCT_QUANT_INT16X8: return oct_quant_full(g, opts, rep);
   }
   return OCT_ERR_INTERNAL;
+}
+
+void oct_quant_drop_fixed(oct_ir_graph *g) {
+  for (int t = 0; t < g->n_tensors; t++) {
+    oct_ir_tensor *x = &g->tensors[t];
+    if (x->type != OCT_FLOAT32 || x->data || !x->q.count) continue;
+    const int has = x->q.has_range;
+    const float mn = x->q.min, mx = x->q.max;
+    oct_ir_set_quant(g, t, 0, NULL, NULL, 0);
+    x->q.has_range = has;
+    x->q.min = mn;
+    x->q.max = mx;
+  }
 }

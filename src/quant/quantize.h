@@ -26,6 +26,11 @@
 oct_status oct_quantize_graph(oct_ir_graph *g, const oct_convert_options *opts,
                               oct_convert_report *rep);
 
+/* Forgets the fake-quant parameters an importer recorded on float
+ * activations (a QDQ model converted to float, or with a weights-only
+ * mode): the file then has plain float tensors, ranges kept. */
+void oct_quant_drop_fixed(oct_ir_graph *g);
+
 /* The modes' own entry points, called by oct_quantize_graph. */
 oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
                              oct_convert_report *rep);

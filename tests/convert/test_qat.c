@@ -11,8 +11,10 @@
  *  - Q/DQ units: fake-quant pairs fold into tensor parameters (uint8 zero
  *    points move to int8, scalar and 1-element parameters, opsets 10 and
  *    13), integer weights with per-axis DequantizeLinear come back as the
- *    same integers and scales (-128 included), and a model with parts
- *    outside the fake quantization keeps them float with a warning.
+ *    same integers and scales (-128 included), a model with parts outside
+ *    the fake quantization keeps them float with a warning, Clip narrows a
+ *    range, a MaxPool between two different Q/DQ pairs gets a requantizing
+ *    QUANTIZE, and a BatchNorm folded into per-tensor FC weights warns.
  * The 10,000 images come from `scripts/make_fixtures.py --export-test-set`
  * (numpy + Debian's dataset-fashion-mnist); without them the accuracy part
  * skips. Under sanitizers only the first 1000 images are used;
@@ -542,6 +544,63 @@ static void test_requantize(void) {
   oct_file_free(tb);
 }
 
+/* Gemm with per-tensor fake-quantized weights, then a BatchNormalization:
+ * folded, the rows leave the common grid; per tensor they are requantized
+ * with a warning, --per-channel-fc keeps them (no warning). */
+static void test_fc_bn(void) {
+  ob b;
+  ob_init(&b, 13);
+  ob_input(&b, "x", OB_FLOAT, 2, OB_DIMS(1, 8));
+  const float s = 0.05f, ws = 0.01f, so = 0.1f;
+  const int8_t z = 0;
+  int8_t w[4 * 8];
+  for (int i = 0; i < 32; i++) w[i] = (int8_t)((i * 41) % 255 - 127);
+  const float gamma[4] = {0.5f, 1.5f, 0.8f, 1.2f}, beta[4] = {0.1f, -0.2f, 0, 0.3f};
+  const float mean[4] = {0, 0.1f, -0.1f, 0}, var[4] = {1, 0.5f, 2, 1};
+  ob_tensor_typed(&b, "s", OB_FLOAT, 0, NULL, &s, 4);
+  ob_tensor_typed(&b, "z", OB_INT8, 0, NULL, &z, 1);
+  ob_tensor_typed(&b, "ws", OB_FLOAT, 0, NULL, &ws, 4);
+  ob_tensor_typed(&b, "so", OB_FLOAT, 0, NULL, &so, 4);
+  ob_tensor_typed(&b, "w", OB_INT8, 2, OB_DIMS(4, 8), w, 1);
+  ob_tensor_f32(&b, "g", 1, OB_DIMS(4), gamma);
+  ob_tensor_f32(&b, "be", 1, OB_DIMS(4), beta);
+  ob_tensor_f32(&b, "m", 1, OB_DIMS(4), mean);
+  ob_tensor_f32(&b, "v", 1, OB_DIMS(4), var);
+  ob_node(&b, "DequantizeLinear", "w,ws,z", "wf");
+  ob_node(&b, "QuantizeLinear", "x,s,z", "xq");
+  ob_node(&b, "DequantizeLinear", "xq,s,z", "xd");
+  Onnx__NodeProto *gm = ob_node(&b, "Gemm", "xd,wf", "h");
+  ob_attr_int(&b, gm, "transB", 1);
+  ob_node(&b, "BatchNormalization", "h,g,be,m,v", "bn");
+  ob_node(&b, "QuantizeLinear", "bn,so,z", "bq");
+  ob_node(&b, "DequantizeLinear", "bq,so,z", "y");
+  ob_output(&b, "y");
+  size_t len;
+  uint8_t *bytes = ob_pack(&b, &len);
+  char in[512], out[512];
+  snprintf(in, sizeof in, "%s/fcbn.onnx", g_tmp);
+  snprintf(out, sizeof out, "%s/fcbn.tflite", g_tmp);
+  FILE *f = fopen(in, "wb");
+  CHECK(f && fwrite(bytes, 1, len, f) == len);
+  if (f) fclose(f);
+  free(bytes);
+  ob_free(&b);
+  for (int pc = 0; pc < 2; pc++) {
+    oct_convert_options o;
+    oct_convert_options_init(&o);
+    o.quantize = OCT_QUANT_INT8;
+    o.per_channel_fc = pc;
+    oct_convert_report rep;
+    oct_error err;
+    const oct_status st = oct_convert_file(in, out, &o, &rep, &err);
+    CHECK_MSG(st == OCT_OK, "%s", err.message);
+    if (st) return;
+    CHECK_EQ_INT(rep.float_ops, 0);
+    if (pc) CHECK_MSG(!rep.warning[0], "%s", rep.warning);
+    else CHECK_MSG(strstr(rep.warning, "--per-channel-fc") != NULL, "warning: '%s'", rep.warning);
+  }
+}
+
 int main(void) {
   snprintf(g_tmp, sizeof g_tmp, "/tmp/octet_test_qat_XXXXXX");
   if (!mkdtemp(g_tmp)) return 1;
@@ -551,6 +610,7 @@ int main(void) {
   test_partial();
   test_clip_narrowing();
   test_requantize();
+  test_fc_bn();
   if (!getenv("QAT_UNITS_ONLY")) test_fixture();
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf %s", g_tmp);
