@@ -29,6 +29,11 @@ static void inspect_text(const cli_model *m, int kernels_only) {
   oct_memory_info mi;
   oct_interp_memory_info(it, &mi);
   if (kernels_only) {
+    const uint32_t f = oct_cpu_features();
+    printf("cpu:%s%s%s%s%s%s\n", f & OCT_CPU_AVX2 ? " avx2" : "",
+           f & OCT_CPU_FMA ? " fma" : "", f & OCT_CPU_AVX512 ? " avx512" : "",
+           f & OCT_CPU_AVX512VNNI ? " avx512vnni" : "",
+           f & OCT_CPU_AVXVNNI ? " avxvnni" : "", f ? "" : " (portable C only)");
     for (int i = 0; i < oct_interp_op_count(it); i++) {
       oct_op_info op;
       oct_interp_op_info(it, i, &op);

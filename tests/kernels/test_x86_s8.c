@@ -8,6 +8,7 @@
  * Variants the CPU lacks are skipped with a message.
  */
 #include "test_util.h"
+#include "model_util.h"
 
 #include "kernels/ref/conv.h"
 #include "kernels/ref/depthwise_conv.h"
@@ -414,6 +415,59 @@ static void requantize8_cases(void) {
   }
 }
 
+/* A real model under every instruction-set level the CPU has (the probe
+ * narrowed with oct_cpu_set_mask), bit-exact with the reference kernels on
+ * the same input. Skipped when ../shared is absent. */
+static void model_levels(const char *rel) {
+  char path[2048];
+  const char *shared = test_shared_dir();
+  snprintf(path, sizeof path, "%s/models/%s", shared ? shared : ".", rel);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    printf("skip model %s: not found\n", rel);
+    return;
+  }
+  fclose(f);
+  test_model ref;
+  if (tm_open_opts(&ref, rel, OCT_KERNELS_REF)) return;
+  const size_t n_in = tm_input_bytes(&ref, 0), n_out = tm_output_bytes(&ref, 0);
+  uint8_t *x = malloc(n_in), *want = malloc(n_out);
+  for (size_t i = 0; i < n_in; i++) x[i] = (uint8_t)rnd();
+  memcpy(oct_interp_input_data(ref.it, 0), x, n_in);
+  CHECK(!tm_invoke(&ref));
+  memcpy(want, oct_interp_output_data(ref.it, 0), n_out);
+  tm_close(&ref);
+  static const uint32_t levels[] = {
+      OCT_CPU_AVX2 | OCT_CPU_FMA,
+      OCT_CPU_AVX2 | OCT_CPU_FMA | OCT_CPU_AVXVNNI,
+      OCT_CPU_AVX2 | OCT_CPU_FMA | OCT_CPU_AVX512,
+      OCT_CPU_AVX2 | OCT_CPU_FMA | OCT_CPU_AVX512 | OCT_CPU_AVX512VNNI};
+  for (int l = 0; l < 4; l++) {
+    if ((oct_cpu_features() & levels[l]) != levels[l]) {
+      printf("skip model %s at level 0x%x: not supported by this CPU\n", rel,
+             (unsigned)levels[l]);
+      continue;
+    }
+    oct_cpu_set_mask(levels[l]);
+    test_model m;
+    if (!tm_open_opts(&m, rel, OCT_KERNELS_BEST)) {
+      memcpy(oct_interp_input_data(m.it, 0), x, n_in);
+      CHECK(!tm_invoke(&m));
+      const int same = !memcmp(want, oct_interp_output_data(m.it, 0), n_out);
+      oct_op_info op;
+      oct_interp_op_info(m.it, 1, &op);
+      CHECK_MSG(same, "%s at level 0x%x differs from the reference", rel,
+                (unsigned)levels[l]);
+      printf("model %s at level 0x%x (op 1: %s): %s\n", rel,
+             (unsigned)levels[l], op.kernel, same ? "bit-exact" : "DIFFERS");
+      tm_close(&m);
+    }
+    oct_cpu_set_mask(~0u);
+  }
+  free(x);
+  free(want);
+}
+
 int main(void) {
   printf("cpu features: 0x%x (portable reference kernels always run)\n",
          (unsigned)oct_cpu_features());
@@ -450,6 +504,8 @@ int main(void) {
   } else {
     printf("skip add avx512: not supported by this CPU\n");
   }
+  model_levels("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite");
+  model_levels("coral/mobilenet_v2_1.0_224_quant.tflite");
   return test_finish("test_x86_s8");
 }
 #else
