@@ -1,4 +1,0 @@
-#!/usr/bin/env bash
-# Full 10,000-image Fashion-MNIST accuracy of every quantization mode on
-# the mobilenet_v2_tiny fixture (see quant_accuracy_10k.sh).
-exec bash "$(dirname "$0")/quant_accuracy_10k.sh" "$1" mobilenet_v2_tiny
