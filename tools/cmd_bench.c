@@ -241,7 +241,7 @@ int cmd_bench(int argc, char **argv) {
       int kinds = count_kernels(m.it, kc);
       printf("kernels:\n");
       for (int k = 0; k < kinds; k++)
-        printf("  %-24s %-16s x%d\n", kc[k].type, kc[k].kernel, kc[k].n);
+        printf("  %-24s %-24s x%d\n", kc[k].type, kc[k].kernel, kc[k].n);
     }
   }
 done:
