@@ -107,7 +107,7 @@ fi
 for m in "${models[@]}"; do
   for q in f32 int8; do
     log "$m $q: octet"
-    timed "$octet" bench "$out/$m.$q.tflite" --json --runs "$runs" --warmup "$warmup" \
+    timed "$octet" bench "$out/$m.$q.tflite" --json --verbose --runs "$runs" --warmup "$warmup" \
       --threads 1 >"$res/$m.$q.octet.txt" || log "octet failed on $m $q"
     if [ "$q" = int8 ]; then
       log "$m int8: octet, 2 threads"
@@ -227,6 +227,14 @@ for m in models:
             print(f"{m:18} {q:5} {d['init_us']/1e3:8.2f} {d['first_us']/1e3:8.2f} "
                   f"{d['p90_us']/1e3:8.3f} {d['min_us']/1e3:8.3f} {d['arena_bytes']/1024:10.0f} "
                   f"{d['peak_rss_bytes']/2**20:8.1f} {d['model_bytes']/1024:9.0f}")
+print()
+print("octet kernels (op kernel x count)")
+for m in models:
+    for q in ("f32", "int8"):
+        d = load(f"{res}/{m}.{q}.octet.txt")
+        if d and "kernels_used" in d:
+            ks = ", ".join(f"{k['op']} {k['kernel']} x{k['count']}" for k in d["kernels_used"])
+            print(f"  {m} {q}: {ks}")
 g = load(gemm) if gemm else None
 if g:
     print()

@@ -3,6 +3,7 @@
  * benchmark_model.
  *
  *   octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--ref]
+ *               [--verbose]
  *
  * Reports the time to load and initialize (file read, arena sizing, arena
  * allocation, interpreter init), the first invoke on its own (it pays for
@@ -28,7 +29,7 @@
 typedef struct bench_args {
   const char *model;
   long threads, warmup, runs;
-  int json;
+  int json, verbose;
   oct_options opts;
 } bench_args;
 
@@ -59,6 +60,8 @@ static int parse_args(int argc, char **argv, bench_args *a) {
       a->json = 1;
     } else if (!strcmp(o, "--ref")) {
       a->opts.kernels = OCT_KERNELS_REF;
+    } else if (!strcmp(o, "--verbose") || !strcmp(o, "-v")) {
+      a->verbose = 1;
     } else if (o[0] == '-') {
       return cli_error("bench: unknown option '%s'", o);
     } else if (!a->model) {
@@ -104,6 +107,31 @@ static void fill_input(oct_interp *it, int i, uint64_t *seed) {
     memset(data, 0, ti.bytes);
     break;
   }
+}
+
+/* Which kernel variant each op type runs, as "CONV_2D ref x35": a benchmark
+ * number means little without knowing which code produced it. */
+#define BENCH_MAX_KINDS 64
+typedef struct kernel_count {
+  const char *type, *kernel;
+  int n;
+} kernel_count;
+
+static int count_kernels(const oct_interp *it, kernel_count *kc) {
+  int kinds = 0;
+  for (int i = 0; i < oct_interp_op_count(it); i++) {
+    oct_op_info info;
+    if (oct_interp_op_info(it, i, &info) != OCT_OK) continue;
+    const char *type = info.type ? info.type : "?", *kern = info.kernel ? info.kernel : "?";
+    int k = 0;
+    while (k < kinds && (strcmp(kc[k].type, type) || strcmp(kc[k].kernel, kern))) k++;
+    if (k == kinds) {
+      if (kinds == BENCH_MAX_KINDS) continue;
+      kc[kinds++] = (kernel_count){type, kern, 0};
+    }
+    kc[k].n++;
+  }
+  return kinds;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -184,6 +212,19 @@ int cmd_bench(int argc, char **argv) {
     json_double(&j, "mean_us", mean);
     json_int(&j, "arena_bytes", (long long)arena);
     json_int(&j, "peak_rss_bytes", peak_rss);
+    if (a.verbose) {
+      kernel_count kc[BENCH_MAX_KINDS];
+      int kinds = count_kernels(m.it, kc);
+      json_begin_array(&j, "kernels_used");
+      for (int k = 0; k < kinds; k++) {
+        json_begin_object(&j, NULL);
+        json_string(&j, "op", kc[k].type);
+        json_string(&j, "kernel", kc[k].kernel);
+        json_int(&j, "count", kc[k].n);
+        json_end_object(&j);
+      }
+      json_end_array(&j);
+    }
     json_end_object(&j);
   } else {
     printf("model:     %s (%zu bytes)\n", a.model, m.size);
@@ -195,6 +236,13 @@ int cmd_bench(int argc, char **argv) {
            median, p90, min, max, mean);
     printf("arena:     %zu bytes\n", arena);
     printf("peak RSS:  %lld bytes\n", peak_rss);
+    if (a.verbose) {
+      kernel_count kc[BENCH_MAX_KINDS];
+      int kinds = count_kernels(m.it, kc);
+      printf("kernels:\n");
+      for (int k = 0; k < kinds; k++)
+        printf("  %-24s %-24s x%d\n", kc[k].type, kc[k].kernel, kc[k].n);
+    }
   }
 done:
   free(lat);

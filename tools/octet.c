@@ -15,7 +15,7 @@ static void usage(FILE *f) {
           "  octet convert IN.{onnx,tflite} -o OUT.tflite [--no-optimize] [--nhwc-io]\n"
           "                [--batch N] [--json] [--quantize MODE [--calibration X.npy]]\n"
           "  octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy] [--limit N] [--json]\n"
-          "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json]\n"
+          "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--verbose]\n"
           "\n"
           "common options: --ref (reference kernels only), --json\n",
           OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);

@@ -65,6 +65,22 @@ done
 # --ref runs and says so.
 "$octet" bench "${models[0]}" --runs 2 --ref --json | grep -qF '"kernels":"ref"' && ok || bad "--ref"
 
+# --verbose: which kernel each op runs, one entry per (op, kernel), counts
+# summing to the model's op count.
+"$octet" bench "$m" --runs 1 --warmup 0 --verbose | grep -qE "^  CONV_2D +[^ ].* x[0-9]+$" &&
+  ok || bad "--verbose lists no CONV_2D kernel"
+if "$octet" bench "$m" --runs 1 --warmup 0 --verbose --json >"$tmp/v.json" &&
+   "$octet" inspect --json "$m" >"$tmp/i.json" &&
+   /usr/bin/python3 - "$tmp/v.json" "$tmp/i.json" <<'PY'
+import json, sys
+v, i = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+ku = v["kernels_used"]
+assert sum(k["count"] for k in ku) == len(i["ops"]), (ku, len(i["ops"]))
+assert {k["op"] for k in ku} == {o["type"] for o in i["ops"]}, ku
+assert all(k["kernel"] for k in ku), ku
+PY
+then ok; else bad "--verbose --json kernels_used"; fi
+
 hw=${models[0]}
 expect_fail "no model" "$octet" bench
 expect_fail "missing file" "$octet" bench "$tmp/nope.tflite"
