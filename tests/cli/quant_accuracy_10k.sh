@@ -63,7 +63,7 @@ for q, lim in bar.items():
     k = known.get(f"{m}:{q}")
     verdict = "ok" if ok else ("KNOWN" if k is not None and loss <= k + 1e-9 else "FAIL")
     bad += verdict == "FAIL"
-    print(f"{m}: {q:12s} {t:.2f}% loss {loss:+.2f} (max {lim}) agree {100 * e['agree_top1']:.2f}% "
+    print(f"{m}: {q:12s} {t:.2f}% loss {loss:+.2f} (max {lim}) agree {100 * e['agreement']:.2f}% "
           f"{e['file_bytes']} B {verdict}")
 sys.exit(1 if bad else 0)
 PY
