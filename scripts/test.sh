@@ -4,7 +4,9 @@
 #   2. unit, kernel and real-model tests on the release build
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (+ LeakSanitizer), minus the slowest real-model tests
-#   4. compile checks: clang -Werror, the freestanding runtime
+#   4. each libFuzzer harness for ~40 s (scripts/fuzz.sh; the corpora are
+#      also replayed by tests/fuzz in both builds above)
+#   5. compile checks: clang -Werror, the freestanding runtime
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +63,9 @@ if cmake -S . -B "$san" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=cla
 else
   echo "test.sh: sanitizer build failed"; failed=$((failed + 1)); summary+=("sanitizer build: FAILED")
 fi
+
+echo "== fuzz: libFuzzer harnesses, ~40 s each on their corpus + known-bad (scripts/fuzz.sh)"
+run_check "fuzz harnesses" env OCT_FUZZ_JOBS="$jobs" bash scripts/fuzz.sh "${OCT_FUZZ_SECONDS:-40}"
 
 echo "== compile checks"
 run_check "clang -Werror" bash -c "cmake -S . -B build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build-clang -j$jobs"

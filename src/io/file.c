@@ -229,11 +229,9 @@ oct_status oct_file_write_atomicv(const char *path,
                          path, i);
 
   struct stat target;
-  if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
-    if (S_ISDIR(target.st_mode))
-      return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: names a directory, not a file", path);
+  /* (A directory target takes the normal path: the rename fails.) */
+  if (stat(path, &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode))
     return write_special(path, chunks, count, err);
-  }
 
   /* The temporary file must be in the target's directory: rename(2) is
    * only atomic within one filesystem. */
