@@ -29,12 +29,12 @@ static void check_written(const uint8_t *bytes, size_t size) {
 }
 
 /* Real models materialize hundreds of MB of constants; the fuzzer wants
- * fast runs, so the importer's cap is 32 MB unless OCT_FUZZ_ONNX_CAP_MB says
+ * fast runs, so the importer's cap is 8 MB unless OCT_FUZZ_ONNX_CAP_MB says
  * otherwise (the release sweep of real models raises it). */
 static size_t const_cap(void) {
   const char *e = getenv("OCT_FUZZ_ONNX_CAP_MB");
   const long mb = e ? strtol(e, NULL, 10) : 0;
-  return (size_t)(mb > 0 ? mb : 32) << 20;
+  return (size_t)(mb > 0 ? mb : 8) << 20;
 }
 
 int oct_fuzz_onnx(const uint8_t *data, size_t size) {

@@ -6,7 +6,7 @@
  * harness body (fuzz/fuzz_onnx.c): errors are fine, crashes, leaks and
  * sanitizer reports are not. The option mix follows the input size, as in
  * the fuzzer. Files over 32 KB get 50 + 50 cuts (a whole conversion of
- * densenet121 takes ~1 s under the sanitizers). Every run keeps the fuzzer's 32 MB cap on constants
+ * densenet121 takes ~1 s under the sanitizers). Every run keeps the fuzzer's 8 MB cap on constants
  * (the big real models stop at it, with OCT_ERR_LIMIT) except with
  * OCT_SWEEP_FULL=1: 200 + 200 everywhere, uncapped (minutes).
  */
