@@ -5,7 +5,9 @@
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (+ LeakSanitizer), minus the slowest real-model tests
 #   4. the runtime and its tests cross-built for aarch64, run under qemu
-#   5. compile checks: clang -Werror, the freestanding runtime
+#   5. each libFuzzer harness for ~40 s (scripts/fuzz.sh; the corpora are
+#      also replayed by tests/fuzz in both builds above)
+#   6. compile checks: clang -Werror, the freestanding runtime
 # Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +72,9 @@ if bash scripts/test_arm.sh --build-only; then
 else
   echo "test.sh: aarch64 build failed"; failed=$((failed + 1)); summary+=("aarch64 build: FAILED")
 fi
+
+echo "== fuzz: libFuzzer harnesses, ~40 s each on their corpus + known-bad (scripts/fuzz.sh)"
+run_check "fuzz harnesses" env OCT_FUZZ_JOBS="$jobs" bash scripts/fuzz.sh "${OCT_FUZZ_SECONDS:-40}"
 
 echo "== compile checks"
 run_check "clang -Werror" bash -c "cmake -S . -B build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build-clang -j$jobs"

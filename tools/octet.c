@@ -1,4 +1,5 @@
 /* The octet command line tool: dispatches to one command per file. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,9 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+  /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and
+   * the atomic writer clean up, not the process die with a temp file. */
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
       !strcmp(argv[1], "help")) {
     usage(argc < 2 ? stderr : stdout);

@@ -154,6 +154,11 @@ int oct_ir_insert_op(oct_ir_graph *g, int pos, int code, int n_inputs,
                      const int *inputs, int n_outputs, const int *outputs,
                      const char *name) {
   if (pos < 0 || pos > g->n_ops) pos = g->n_ops;
+  if (g->n_ops >= OCT_IR_MAX_OPS) {
+    oct_ir_fail(g, OCT_ERR_LIMIT, "op '%s': the graph would have more than %d ops",
+                name ? name : "", OCT_IR_MAX_OPS);
+    return -1;
+  }
   if (!grow((void **)&g->ops, &g->cap_ops, g->n_ops + 1, sizeof *g->ops)) {
     oct_ir_fail(g, OCT_ERR_NO_MEMORY, "out of memory adding an op");
     return -1;

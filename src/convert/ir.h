@@ -84,6 +84,10 @@ typedef struct oct_ir_graph {
   oct_error err;    /* message of the last failure */
 } oct_ir_graph;
 
+/* Most ops a graph may hold: what the runtime loads (OCT_MAX_OPS), and a
+ * bound on the optimizer's passes, which scan the graph per op. */
+#define OCT_IR_MAX_OPS 65536
+
 void oct_ir_init(oct_ir_graph *g);
 void oct_ir_free(oct_ir_graph *g);
 

@@ -191,6 +191,28 @@ static void sync_dir(const char *dir) {
   close(fd);
 }
 
+/* Writes straight into an existing device, FIFO or socket (/dev/stdout,
+ * /dev/null, /dev/full): those cannot be replaced by a rename, and trying
+ * would, for root, swap the device node itself for a regular file. */
+static oct_status write_special(const char *path, const oct_file_chunk *chunks,
+                                size_t count, oct_error *err) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return oct_io_fail(err, OCT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  const char *what = NULL;
+  for (size_t i = 0; !what && i < count; i++)
+    if (chunks[i].size && write_all(fd, chunks[i].data, chunks[i].size) != 0)
+      what = "write failed";
+  int saved = errno;
+  if (close(fd) != 0 && !what) {
+    what = "close failed";
+    saved = errno;
+  }
+  if (what) return oct_io_fail(err, OCT_ERR_IO, "%s: %s: %s", path, what, strerror(saved));
+  oct_io_ok(err);
+  return OCT_OK;
+}
+
 oct_status oct_file_write_atomicv(const char *path,
                                   const oct_file_chunk *chunks, size_t count,
                                   oct_error *err) {
@@ -205,6 +227,11 @@ oct_status oct_file_write_atomicv(const char *path,
     if (chunks[i].size && !chunks[i].data)
       return oct_io_fail(err, OCT_ERR_INVALID_ARG, "%s: chunk %zu has no data",
                          path, i);
+
+  struct stat target;
+  /* (A directory target takes the normal path: the rename fails.) */
+  if (stat(path, &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode))
+    return write_special(path, chunks, count, err);
 
   /* The temporary file must be in the target's directory: rename(2) is
    * only atomic within one filesystem. */

@@ -17,7 +17,7 @@
 /* ---- helpers ---- */
 static oct_status import(const void *b, size_t n, int nhwc_io, int batch, oct_ir_graph *g) {
   oct_ir_init(g);
-  oct_onnx_options o = {nhwc_io, batch};
+  oct_onnx_options o = {nhwc_io, batch, 0};
   oct_status st = oct_onnx_import(b, n, &o, g);
   if (!st) {
     st = oct_ir_verify(g);

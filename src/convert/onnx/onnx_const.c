@@ -16,6 +16,8 @@
 #include "onnx_internal.h"
 
 static void *alloc_elems(oct_onnx_ctx *c, int64_t n, oct_dtype type) {
+  if (oct_onnx_charge(c, (size_t)(n > 0 ? n : 0) * oct_dtype_size(type), "a constant evaluated at import"))
+    return NULL;
   void *d = calloc((size_t)(n ? n : 1), oct_dtype_size(type));
   if (!d) oct_onnx_fail(c, OCT_ERR_NO_MEMORY, "out of memory evaluating a constant");
   return d;

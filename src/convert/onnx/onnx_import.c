@@ -121,6 +121,16 @@ static int attr_listed(const char *list, const char *name) {
   return 0;
 }
 
+oct_status oct_onnx_charge(oct_onnx_ctx *c, size_t bytes, const char *what) {
+  const size_t cap = c->opts.max_const_bytes ? c->opts.max_const_bytes : OCT_ONNX_MAX_CONST_BYTES;
+  if (bytes > cap || c->const_bytes > cap - bytes)
+    return oct_onnx_fail(c, OCT_ERR_LIMIT,
+                         "%s: %zu more bytes of constants would pass the importer's cap of %zu "
+                         "(%zu used)", what, bytes, cap, c->const_bytes);
+  c->const_bytes += bytes;
+  return OCT_OK;
+}
+
 /* ---- the value table ---- */
 static uint64_t hash_name(const char *s) {
   uint64_t h = 1469598103934665603ull;

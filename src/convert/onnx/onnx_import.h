@@ -42,7 +42,13 @@
 typedef struct oct_onnx_options {
   int nhwc_io; /* 4-D graph inputs/outputs in NHWC (not NCHW) layout */
   int batch;   /* size of a dynamic batch dimension; 0 means 1 */
+  /* Cap on the constant bytes the importer may materialize in total
+   * (initializers, Constant nodes, values evaluated at import): a 4 KB file
+   * can ask for gigabytes of ConstantOfShape. 0: OCT_ONNX_MAX_CONST_BYTES. */
+  size_t max_const_bytes;
 } oct_onnx_options;
+
+#define OCT_ONNX_MAX_CONST_BYTES ((size_t)16 << 30)
 
 /* Imports the model in `bytes` (borrowed for the call) into `g`, which must
  * be freshly initialized (oct_ir_init). `opts` may be NULL. On failure the

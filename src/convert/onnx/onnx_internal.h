@@ -74,7 +74,12 @@ typedef struct oct_onnx_ctx {
   const oct_onnx_node *cur; /* node being translated, for messages */
   oct_status last;      /* status of the last oct_onnx_fail: helpers that
                            return -1 leave it for the handler to return */
+  size_t const_bytes;   /* constant bytes materialized so far */
 } oct_onnx_ctx;
+
+/* Counts `bytes` more constant data against opts.max_const_bytes before it
+ * is allocated; OCT_ERR_LIMIT (message naming `what`) once over. */
+oct_status oct_onnx_charge(oct_onnx_ctx *c, size_t bytes, const char *what);
 
 /* ---- errors ---- */
 /* Records "node 'n' (Op): <message>" (or just the message outside a node)

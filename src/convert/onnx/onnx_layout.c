@@ -165,7 +165,7 @@ oct_ir_op *oct_onnx_op(oct_onnx_ctx *c, int code, int n_in, const int *ins, int 
                        const int *outs) {
   const int i = oct_ir_add_op(c->g, code, n_in, ins, n_out, outs, c->cur ? c->cur->name : "");
   if (i < 0) {
-    ir_failed(c, OCT_ERR_NO_MEMORY);
+    ir_failed(c, c->g->n_ops >= OCT_IR_MAX_OPS ? OCT_ERR_LIMIT : OCT_ERR_NO_MEMORY);
     return NULL;
   }
   return &c->g->ops[i];

@@ -320,6 +320,11 @@ oct_status oct_onnx_slice_params(oct_onnx_ctx *c, const oct_onnx_node *n, oct_on
     const int64_t d = x->dims[a];
     int64_t step = nst >= 0 ? steps[i] : 1;
     if (step == 0) return oct_onnx_fail(c, OCT_ERR_MODEL, "step is 0");
+    /* A step longer than the axis takes one element: any such step will
+     * do. Clamped first, so the size arithmetic cannot overflow on
+     * INT64_MAX / INT64_MIN steps from the file. */
+    if (step > d) step = d > 0 ? d : 1;
+    else if (step < -d) step = d > 0 ? -d : -1;
     int64_t b = starts[i], e = ends[i];
     if (b < 0) b += d;
     if (e < 0) e += d;
@@ -333,9 +338,6 @@ oct_status oct_onnx_slice_params(oct_onnx_ctx *c, const oct_onnx_node *n, oct_on
       e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
       size = b > e ? (b - e + (-step) - 1) / (-step) : 0;
     }
-    /* A step longer than the axis takes one element: any such step will do. */
-    if (step > d) step = d > 0 ? d : 1;
-    else if (step < -d) step = d > 0 ? -d : -1;
     s->begin[a] = (int32_t)b;
     s->stride[a] = (int32_t)step;
     s->size[a] = (int32_t)size;

@@ -183,6 +183,7 @@ oct_status oct_onnx_parse_tensor(oct_onnx_ctx *c, const Onnx__TensorProto *tp,
   const int64_t n = oct_onnx_elems(rank, v->dims);
   const size_t esz = oct_dtype_size(type);
   const size_t bytes = (size_t)n * esz;
+  if ((st = oct_onnx_charge(c, bytes, what))) return st;
   void *d = malloc(bytes ? bytes : 1);
   if (!d) return oct_onnx_fail(c, OCT_ERR_NO_MEMORY, "out of memory reading %s", what);
   size_t have = 0;
