@@ -6,7 +6,9 @@
  * eval calls the kernel picked at prepare.
  */
 #include "../kernels/ref/conv.h"
+#include "../kernels/x86/f32_select.h"
 #include "conv_common.h"
+#include "op_parallel.h"
 #include "op_util.h"
 
 typedef struct conv_data {
@@ -18,6 +20,7 @@ typedef struct conv_data {
   oct_conv2d_s8_fn s8;
   oct_conv2d_u8_fn u8;
   oct_conv2d_s16_fn s16;
+  const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } conv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -99,7 +102,49 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     if (st) return st;
   }
   node->kernel = "ref";
-  return OCT_OK;
+#if defined(__x86_64__)
+  if (in->type == OCT_FLOAT32)
+    st = oct_conv2d_f32_x86_select(ctx, node, d, w, bias, &cd->f32, &cd->w_f32);
+#endif
+  return st;
+}
+
+typedef struct conv_job {
+  const conv_data *cd;
+  oct_dtype type;
+  const void *in, *w, *b;
+  void *out;
+} conv_job;
+
+/* Output rows [r0, r1) (over batch * out_h); threads split by rows. */
+static void conv_rows(void *arg, int32_t r0, int32_t r1) {
+  const conv_job *j = arg;
+  const conv_data *cd = j->cd;
+  while (r0 < r1) {
+    oct_conv_dims d;
+    size_t io, oo;
+    const int32_t end = oct_conv_row_slice(&cd->dims, r0, r1, &d, &io, &oo);
+    switch (j->type) {
+      case OCT_FLOAT32:
+        cd->f32(&d, &cd->act, (const float *)j->in + io, j->w, j->b,
+                (float *)j->out + oo, 0);
+        break;
+      case OCT_INT8:
+        cd->s8(&d, &cd->rq, (const int8_t *)j->in + io, j->w, j->b,
+               (int8_t *)j->out + oo, 0);
+        break;
+      case OCT_UINT8:
+        cd->u8(&d, &cd->rq, (const uint8_t *)j->in + io, j->w, j->b,
+               (uint8_t *)j->out + oo, 0);
+        break;
+      default:
+        cd->s16(&d, &cd->rq, (const int16_t *)j->in + io, j->w,
+                cd->bias64 ? (const void *)cd->bias64 : j->b,
+                (int16_t *)j->out + oo, 0);
+        break;
+    }
+    r0 = end;
+  }
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
@@ -108,22 +153,10 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *w = oct_input(ctx, node, 1);
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
-  const void *b = bias ? bias->data : 0;
-  switch (in->type) {
-    case OCT_FLOAT32:
-      cd->f32(&cd->dims, &cd->act, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_INT8:
-      cd->s8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_UINT8:
-      cd->u8(&cd->dims, &cd->rq, in->data, w->data, b, out->data, 0);
-      break;
-    default:
-      cd->s16(&cd->dims, &cd->rq, in->data, w->data,
-              cd->bias64 ? cd->bias64 : b, out->data, 0);
-      break;
-  }
+  conv_job j = {cd, in->type, in->data, w->data, bias ? bias->data : 0,
+                out->data};
+  if (in->type == OCT_FLOAT32 && cd->w_f32) j.w = cd->w_f32;
+  oct_parallel_ranges(ctx, cd->dims.batch * cd->dims.out_h, 1, conv_rows, &j);
   return OCT_OK;
 }
 

@@ -8,7 +8,9 @@
  * the shapes are what the kernel indexes by, so the option is ignored.
  */
 #include "../kernels/ref/depthwise_conv.h"
+#include "../kernels/x86/f32_select.h"
 #include "conv_common.h"
+#include "op_parallel.h"
 #include "op_util.h"
 
 typedef struct dwconv_data {
@@ -20,6 +22,7 @@ typedef struct dwconv_data {
   oct_dwconv2d_s8_fn s8;
   oct_dwconv2d_u8_fn u8;
   oct_dwconv2d_s16_fn s16;
+  const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } dwconv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -101,7 +104,49 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     if (st) return st;
   }
   node->kernel = "ref";
-  return OCT_OK;
+#if defined(__x86_64__)
+  if (in->type == OCT_FLOAT32)
+    st = oct_dwconv2d_f32_x86_select(ctx, node, d, w, bias, &dd->f32, &dd->w_f32);
+#endif
+  return st;
+}
+
+typedef struct dwconv_job {
+  const dwconv_data *dd;
+  oct_dtype type;
+  const void *in, *w, *b;
+  void *out;
+} dwconv_job;
+
+/* Output rows [r0, r1) (over batch * out_h); threads split by rows. */
+static void dwconv_rows(void *arg, int32_t r0, int32_t r1) {
+  const dwconv_job *j = arg;
+  const dwconv_data *dd = j->dd;
+  while (r0 < r1) {
+    oct_conv_dims d;
+    size_t io, oo;
+    const int32_t end = oct_conv_row_slice(&dd->dims, r0, r1, &d, &io, &oo);
+    switch (j->type) {
+      case OCT_FLOAT32:
+        dd->f32(&d, &dd->act, (const float *)j->in + io, j->w, j->b,
+                (float *)j->out + oo, 0);
+        break;
+      case OCT_INT8:
+        dd->s8(&d, &dd->rq, (const int8_t *)j->in + io, j->w, j->b,
+               (int8_t *)j->out + oo, 0);
+        break;
+      case OCT_UINT8:
+        dd->u8(&d, &dd->rq, (const uint8_t *)j->in + io, j->w, j->b,
+               (uint8_t *)j->out + oo, 0);
+        break;
+      default:
+        dd->s16(&d, &dd->rq, (const int16_t *)j->in + io, j->w,
+                dd->bias64 ? (const void *)dd->bias64 : j->b,
+                (int16_t *)j->out + oo, 0);
+        break;
+    }
+    r0 = end;
+  }
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
@@ -110,22 +155,10 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *w = oct_input(ctx, node, 1);
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
-  const void *b = bias ? bias->data : 0;
-  switch (in->type) {
-    case OCT_FLOAT32:
-      dd->f32(&dd->dims, &dd->act, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_INT8:
-      dd->s8(&dd->dims, &dd->rq, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_UINT8:
-      dd->u8(&dd->dims, &dd->rq, in->data, w->data, b, out->data, 0);
-      break;
-    default:
-      dd->s16(&dd->dims, &dd->rq, in->data, w->data,
-              dd->bias64 ? dd->bias64 : b, out->data, 0);
-      break;
-  }
+  dwconv_job j = {dd, in->type, in->data, w->data, bias ? bias->data : 0,
+                  out->data};
+  if (in->type == OCT_FLOAT32 && dd->w_f32) j.w = dd->w_f32;
+  oct_parallel_ranges(ctx, dd->dims.batch * dd->dims.out_h, 1, dwconv_rows, &j);
   return OCT_OK;
 }
 
