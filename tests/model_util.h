@@ -34,7 +34,7 @@ static inline int tm_open_opts(test_model *m, const char *rel, oct_kernel_pref k
     CHECK_MSG(0, "%s", err.message);
     return 1;
   }
-  oct_options opts = {k, 1};
+  oct_options opts = {k, 1, 0, 0};
   if (oct_arena_size(m->bytes, m->size, &opts, &m->arena_size, &err)) {
     CHECK_MSG(0, "%s: %s", path, err.message);
     return 1;

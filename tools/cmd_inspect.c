@@ -128,7 +128,7 @@ static void inspect_json(const cli_model *m) {
 int cmd_inspect(int argc, char **argv) {
   const char *path = NULL;
   int json = 0, kernels = 0;
-  oct_options opts = {OCT_KERNELS_BEST, 1};
+  oct_options opts = {OCT_KERNELS_BEST, 1, 0, 0};
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--json")) json = 1;
     else if (!strcmp(argv[i], "--kernels")) kernels = 1;

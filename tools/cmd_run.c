@@ -96,6 +96,12 @@ static int parse_args(int argc, char **argv, run_args *a) {
       if (parse_float(argv[++i], &a->std) || !(a->std > 0))
         return cli_error("run: --std must be a positive number, not '%s'", argv[i]);
       a->std_set = 1;
+    } else if (!strcmp(o, "--threads")) {
+      NEED_VALUE();
+      long t = 0;
+      if (cli_parse_int(argv[++i], 1, 64, &t))
+        return cli_error("run: --threads takes a whole number from 1 to 64, not '%s'", argv[i]);
+      a->opts.threads = (int)t;
     } else if (!strcmp(o, "--json")) {
       a->json = 1;
     } else if (!strcmp(o, "--ref")) {
@@ -264,8 +270,19 @@ static void summarize_output(const oct_interp *it, int i, cli_json *j) {
 int cmd_run(int argc, char **argv) {
   run_args a;
   if (parse_args(argc, argv, &a)) return 1;
+  /* The pool lives as long as the interpreter: threads start here, once,
+   * not per invoke. */
+  oct_threadpool *pool = NULL;
+  if (a.opts.threads > 1) {
+    if (oct_threadpool_create(a.opts.threads, &pool))
+      return cli_error("run: cannot start %d threads", a.opts.threads);
+    oct_threadpool_options(pool, &a.opts);
+  }
   cli_model m;
-  if (cli_model_open(&m, a.model, &a.opts)) return 1;
+  if (cli_model_open(&m, a.model, &a.opts)) {
+    oct_threadpool_destroy(pool);
+    return 1;
+  }
   oct_interp *it = m.it;
   int rc = 0;
   oct_labels labels = {0};
@@ -325,5 +342,6 @@ int cmd_run(int argc, char **argv) {
   }
   if (have_labels) oct_labels_free(&labels);
   cli_model_close(&m);
+  oct_threadpool_destroy(pool);
   return rc;
 }

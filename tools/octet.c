@@ -18,7 +18,8 @@ static void usage(FILE *f) {
           "  octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy] [--limit N] [--json]\n"
           "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--verbose]\n"
           "\n"
-          "common options: --ref (reference kernels only), --json\n",
+          "common options: --ref (reference kernels only), --json,\n"
+          "  --threads N (run: split conv/depthwise/fully connected over N threads)\n",
           OCT_VERSION_MAJOR, OCT_VERSION_MINOR, OCT_VERSION_PATCH);
 }
 

@@ -105,10 +105,47 @@ enum {
 };
 uint32_t oct_cpu_features(void);
 
+/* One piece of work of a parallel loop: task `i` of the loop's n. */
+typedef void (*oct_task_fn)(void *arg, int32_t i);
+
+/*
+ * A parallel loop supplied by the caller: runs fn(arg, i) once for every i
+ * in [0, n), on any threads, and returns when all have finished. The
+ * runtime itself creates no threads; hosted builds get one from
+ * oct_threadpool_create (below), others may wrap their own scheduler.
+ */
+typedef void (*oct_parallel_for_fn)(void *pool, int32_t n, oct_task_fn fn,
+                                    void *arg);
+
 typedef struct oct_options {
   oct_kernel_pref kernels;
-  int threads; /* 0 or 1: run on the calling thread */
+  /* Pieces the heavy ops (conv, depthwise, fully connected) split their
+   * output into; 0 or 1, or no parallel_for: run on the calling thread.
+   * Results are bit-identical for every value. */
+  int threads;
+  oct_parallel_for_fn parallel_for; /* NULL: serial */
+  void *pool;                       /* first argument of parallel_for */
 } oct_options;
+
+/*
+ * Hosted builds only (pthreads): a pool of `threads` - 1 workers plus the
+ * calling thread. Create it once, before oct_interp_init, and destroy it
+ * after the last invoke. Usage:
+ *
+ *   oct_threadpool *tp;
+ *   oct_threadpool_create(4, &tp);
+ *   oct_options o = {OCT_KERNELS_BEST, 0, 0, 0};
+ *   oct_threadpool_options(tp, &o);   // sets threads, parallel_for, pool
+ *   ... oct_interp_init(..., &o, ...); oct_interp_invoke(it); ...
+ *   oct_threadpool_destroy(tp);
+ */
+typedef struct oct_threadpool oct_threadpool;
+oct_status oct_threadpool_create(int threads, oct_threadpool **out);
+void oct_threadpool_destroy(oct_threadpool *tp);
+void oct_threadpool_options(oct_threadpool *tp, oct_options *opts);
+/* An oct_parallel_for_fn; `pool` is an oct_threadpool. */
+void oct_threadpool_parallel_for(void *pool, int32_t n, oct_task_fn fn,
+                                 void *arg);
 
 typedef struct oct_interp oct_interp;
 

@@ -93,7 +93,7 @@ oct_status oct_tflite_import(const void *bytes, size_t size, oct_ir_graph *g) {
     return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "oct_tflite_import needs an empty graph");
   /* Reference kernels: nothing is packed for a faster variant we never
    * run, so the arena is as small as it gets. */
-  const oct_options opts = {OCT_KERNELS_REF, 1};
+  const oct_options opts = {OCT_KERNELS_REF, 1, 0, 0};
   oct_error err;
   size_t need = 0;
   oct_status st = oct_arena_size(bytes, size, &opts, &need, &err);

@@ -13,6 +13,8 @@
 #endif
 #include "conv_common.h"
 #include "hybrid_common.h"
+#include "../kernels/x86/f32_select.h"
+#include "op_parallel.h"
 #include "op_util.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_select.h"
@@ -32,6 +34,7 @@ typedef struct conv_data {
   oct_conv_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } conv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -140,7 +143,49 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
     oct_arm_select_conv2d_s8(&cd->dims, &cd->s8, &node->kernel);
 #endif
-  return OCT_OK;
+#if defined(__x86_64__)
+  if (in->type == OCT_FLOAT32)
+    st = oct_conv2d_f32_x86_select(ctx, node, d, w, bias, &cd->f32, &cd->w_f32);
+#endif
+  return st;
+}
+
+typedef struct conv_job {
+  const conv_data *cd;
+  oct_dtype type;
+  const void *in, *w, *b;
+  void *out;
+} conv_job;
+
+/* Output rows [r0, r1) (over batch * out_h); threads split by rows. */
+static void conv_rows(void *arg, int32_t r0, int32_t r1) {
+  const conv_job *j = arg;
+  const conv_data *cd = j->cd;
+  while (r0 < r1) {
+    oct_conv_dims d;
+    size_t io, oo;
+    const int32_t end = oct_conv_row_slice(&cd->dims, r0, r1, &d, &io, &oo);
+    switch (j->type) {
+      case OCT_FLOAT32:
+        cd->f32(&d, &cd->act, (const float *)j->in + io, j->w, j->b,
+                (float *)j->out + oo, 0);
+        break;
+      case OCT_INT8:
+        cd->s8(&d, &cd->rq, (const int8_t *)j->in + io, j->w, j->b,
+               (int8_t *)j->out + oo, 0);
+        break;
+      case OCT_UINT8:
+        cd->u8(&d, &cd->rq, (const uint8_t *)j->in + io, j->w, j->b,
+               (uint8_t *)j->out + oo, 0);
+        break;
+      default:
+        cd->s16(&d, &cd->rq, (const int16_t *)j->in + io, j->w,
+                cd->bias64 ? (const void *)cd->bias64 : j->b,
+                (int16_t *)j->out + oo, 0);
+        break;
+    }
+    r0 = end;
+  }
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
@@ -155,25 +200,23 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, cd->hyb_scratch));
     return OCT_OK;
   }
-  switch (in->type) {
-    case OCT_FLOAT32:
-      cd->f32(&cd->dims, &cd->act, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_INT8:
+  if (cd->packed_s8) {
+    /* The x86 8-bit kernels work on their packed plan with one scratch
+     * block, so they run the whole op on this thread. */
+    if (in->type == OCT_INT8)
       cd->s8(&cd->dims, &cd->rq, in->data,
              cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
              oct_scratch(ctx, node, cd->scratch_s8));
-      break;
-    case OCT_UINT8:
+    else
       cd->u8(&cd->dims, &cd->rq, in->data,
              cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
              oct_scratch(ctx, node, cd->scratch_s8));
-      break;
-    default:
-      cd->s16(&cd->dims, &cd->rq, in->data, w->data,
-              cd->bias64 ? cd->bias64 : b, out->data, 0);
-      break;
+    return OCT_OK;
   }
+  conv_job j = {cd, in->type, in->data, w->data, bias ? bias->data : 0,
+                out->data};
+  if (in->type == OCT_FLOAT32 && cd->w_f32) j.w = cd->w_f32;
+  oct_parallel_ranges(ctx, cd->dims.batch * cd->dims.out_h, 1, conv_rows, &j);
   return OCT_OK;
 }
 

@@ -14,6 +14,8 @@
 #endif
 #include "conv_common.h"
 #include "hybrid_common.h"
+#include "../kernels/x86/f32_select.h"
+#include "op_parallel.h"
 #include "op_util.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_select.h"
@@ -32,6 +34,7 @@ typedef struct dwconv_data {
   oct_conv_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } dwconv_data;
 
 static oct_status prepare(oct_ctx *ctx, oct_node *node) {
@@ -140,7 +143,49 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
     oct_arm_select_dwconv2d_s8(&dd->dims, &dd->s8, &node->kernel);
 #endif
-  return OCT_OK;
+#if defined(__x86_64__)
+  if (in->type == OCT_FLOAT32)
+    st = oct_dwconv2d_f32_x86_select(ctx, node, d, w, bias, &dd->f32, &dd->w_f32);
+#endif
+  return st;
+}
+
+typedef struct dwconv_job {
+  const dwconv_data *dd;
+  oct_dtype type;
+  const void *in, *w, *b;
+  void *out;
+} dwconv_job;
+
+/* Output rows [r0, r1) (over batch * out_h); threads split by rows. */
+static void dwconv_rows(void *arg, int32_t r0, int32_t r1) {
+  const dwconv_job *j = arg;
+  const dwconv_data *dd = j->dd;
+  while (r0 < r1) {
+    oct_conv_dims d;
+    size_t io, oo;
+    const int32_t end = oct_conv_row_slice(&dd->dims, r0, r1, &d, &io, &oo);
+    switch (j->type) {
+      case OCT_FLOAT32:
+        dd->f32(&d, &dd->act, (const float *)j->in + io, j->w, j->b,
+                (float *)j->out + oo, 0);
+        break;
+      case OCT_INT8:
+        dd->s8(&d, &dd->rq, (const int8_t *)j->in + io, j->w, j->b,
+               (int8_t *)j->out + oo, 0);
+        break;
+      case OCT_UINT8:
+        dd->u8(&d, &dd->rq, (const uint8_t *)j->in + io, j->w, j->b,
+               (uint8_t *)j->out + oo, 0);
+        break;
+      default:
+        dd->s16(&d, &dd->rq, (const int16_t *)j->in + io, j->w,
+                dd->bias64 ? (const void *)dd->bias64 : j->b,
+                (int16_t *)j->out + oo, 0);
+        break;
+    }
+    r0 = end;
+  }
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
@@ -155,23 +200,21 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, dd->hyb_scratch));
     return OCT_OK;
   }
-  switch (in->type) {
-    case OCT_FLOAT32:
-      dd->f32(&dd->dims, &dd->act, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_INT8:
+  if (dd->packed_s8) {
+    /* The x86 8-bit kernels work on their packed plan with one scratch
+     * block, so they run the whole op on this thread. */
+    if (in->type == OCT_INT8)
       dd->s8(&dd->dims, &dd->rq, in->data,
              dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
-      break;
-    case OCT_UINT8:
+    else
       dd->u8(&dd->dims, &dd->rq, in->data,
              dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
-      break;
-    default:
-      dd->s16(&dd->dims, &dd->rq, in->data, w->data,
-              dd->bias64 ? dd->bias64 : b, out->data, 0);
-      break;
+    return OCT_OK;
   }
+  dwconv_job j = {dd, in->type, in->data, w->data, bias ? bias->data : 0,
+                  out->data};
+  if (in->type == OCT_FLOAT32 && dd->w_f32) j.w = dd->w_f32;
+  oct_parallel_ranges(ctx, dd->dims.batch * dd->dims.out_h, 1, dwconv_rows, &j);
   return OCT_OK;
 }
 

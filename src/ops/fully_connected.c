@@ -18,6 +18,8 @@
 #endif
 #include "conv_common.h"
 #include "hybrid_common.h"
+#include "../kernels/x86/f32_select.h"
+#include "op_parallel.h"
 #include "op_util.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_select.h"
@@ -37,6 +39,14 @@ typedef struct fc_data {
   oct_fc_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const float *w_f32; /* packed weights of the f32 kernel, or NULL */
+  /* How the weights the kernel reads may be cut by output channel (for
+   * threads when there are fewer rows than threads): pieces start at
+   * multiples of split_align channels, and the piece at channel c reads
+   * weights from element (c / split_align) * split_w_stride on. A kernel
+   * with packed weights that cannot be cut sets split_align to 0. */
+  int32_t split_align;
+  size_t split_w_stride;
 } fc_data;
 
 /*
@@ -159,7 +169,72 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   if (in->type == OCT_INT8 && oct_ctx_kernels(ctx) == OCT_KERNELS_BEST)
     oct_arm_select_fc_s8(&fd->dims, &fd->s8, &node->kernel);
 #endif
-  return OCT_OK;
+  fd->split_align = 16;
+  fd->split_w_stride = (size_t)16 * (size_t)d->depth;
+#if defined(__x86_64__)
+  if (in->type == OCT_FLOAT32)
+    st = oct_fc_f32_x86_select(ctx, node, d, w, bias, &fd->f32, &fd->w_f32,
+                               &fd->split_align, &fd->split_w_stride);
+#endif
+  return st;
+}
+
+typedef struct fc_job {
+  const fc_data *fd;
+  oct_dtype type;
+  const void *in, *w, *b;
+  void *out;
+} fc_job;
+
+/* Rows [r0, r1) of the batch, output channels [c0, c0 + d->out_c). */
+static void fc_run(const fc_job *j, const oct_fc_dims *d, int32_t r0,
+                   int32_t c0) {
+  const fc_data *fd = j->fd;
+  const size_t io = (size_t)r0 * (size_t)fd->dims.depth;
+  const size_t oo = (size_t)r0 * (size_t)fd->dims.out_c + (size_t)c0;
+  const size_t wo = c0 ? (size_t)(c0 / fd->split_align) * fd->split_w_stride : 0;
+  oct_requant rq = fd->rq;
+  if (c0 && j->type != OCT_FLOAT32) {
+    rq.mult += c0;
+    rq.shift += c0;
+  }
+  switch (j->type) {
+    case OCT_FLOAT32:
+      fd->f32(d, &fd->act, (const float *)j->in + io, (const float *)j->w + wo,
+              j->b ? (const float *)j->b + c0 : 0, (float *)j->out + oo, 0);
+      break;
+    case OCT_INT8:
+      fd->s8(d, &rq, (const int8_t *)j->in + io, (const int8_t *)j->w + wo,
+             j->b ? (const int32_t *)j->b + c0 : 0, (int8_t *)j->out + oo, 0);
+      break;
+    case OCT_UINT8:
+      fd->u8(d, &rq, (const uint8_t *)j->in + io, (const uint8_t *)j->w + wo,
+             j->b ? (const int32_t *)j->b + c0 : 0, (uint8_t *)j->out + oo, 0);
+      break;
+    default:
+      fd->s16(d, &rq, (const int16_t *)j->in + io, (const int8_t *)j->w + wo,
+              fd->bias64 ? fd->bias64 + c0
+                         : (j->b ? (const int64_t *)j->b + c0 : 0),
+              (int16_t *)j->out + oo, 0);
+      break;
+  }
+}
+
+static void fc_rows(void *arg, int32_t r0, int32_t r1) {
+  const fc_job *j = arg;
+  oct_fc_dims d = j->fd->dims;
+  d.batch = r1 - r0;
+  fc_run(j, &d, r0, 0);
+}
+
+/* Output channels [c0, c1) of every row, one row at a time (the output
+ * rows of a piece are not contiguous). */
+static void fc_channels(void *arg, int32_t c0, int32_t c1) {
+  const fc_job *j = arg;
+  oct_fc_dims d = j->fd->dims;
+  d.batch = 1;
+  d.out_c = c1 - c0;
+  for (int32_t r = 0; r < j->fd->dims.batch; r++) fc_run(j, &d, r, c0);
 }
 
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
@@ -174,25 +249,27 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, fd->hyb_scratch));
     return OCT_OK;
   }
-  switch (in->type) {
-    case OCT_FLOAT32:
-      fd->f32(&fd->dims, &fd->act, in->data, w->data, b, out->data, 0);
-      break;
-    case OCT_INT8:
+  if (fd->packed_s8) {
+    /* The x86 8-bit kernels work on their packed plan with one scratch
+     * block, so they run the whole op on this thread. */
+    if (in->type == OCT_INT8)
       fd->s8(&fd->dims, &fd->rq, in->data,
              fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
              oct_scratch(ctx, node, fd->scratch_s8));
-      break;
-    case OCT_UINT8:
+    else
       fd->u8(&fd->dims, &fd->rq, in->data,
              fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
              oct_scratch(ctx, node, fd->scratch_s8));
-      break;
-    default:
-      fd->s16(&fd->dims, &fd->rq, in->data, w->data,
-              fd->bias64 ? fd->bias64 : b, out->data, 0);
-      break;
+    return OCT_OK;
   }
+  fc_job j = {fd, in->type, in->data, w->data, bias ? bias->data : 0,
+              out->data};
+  if (in->type == OCT_FLOAT32 && fd->w_f32) j.w = fd->w_f32;
+  const int threads = oct_ctx_threads(ctx);
+  if (threads > 1 && fd->dims.batch < threads && fd->split_align > 0)
+    oct_parallel_ranges(ctx, fd->dims.out_c, fd->split_align, fc_channels, &j);
+  else
+    oct_parallel_ranges(ctx, fd->dims.batch, 1, fc_rows, &j);
   return OCT_OK;
 }
 

@@ -107,6 +107,13 @@ oct_status oct_fail(oct_ctx *ctx, const oct_node *node, oct_status code,
 /* Kernel family requested by the caller (OCT_KERNELS_BEST/REF). */
 oct_kernel_pref oct_ctx_kernels(const oct_ctx *ctx);
 
+/* Pieces an op may split its work into (>= 1). */
+int oct_ctx_threads(const oct_ctx *ctx);
+
+/* Runs fn(arg, i) for i in [0, n): on the caller's parallel loop when
+ * there is one, else in order on this thread. */
+void oct_parallel_for(oct_ctx *ctx, int32_t n, oct_task_fn fn, void *arg);
+
 /* ---- small tensor helpers ---- */
 
 /* Element count; shapes were checked at load, so this cannot overflow. */

@@ -86,3 +86,14 @@ oct_status oct_fail(oct_ctx *ctx, const oct_node *node, oct_status code,
 }
 
 oct_kernel_pref oct_ctx_kernels(const oct_ctx *ctx) { return ctx->it->kernels; }
+
+int oct_ctx_threads(const oct_ctx *ctx) { return ctx->it->threads; }
+
+void oct_parallel_for(oct_ctx *ctx, int32_t n, oct_task_fn fn, void *arg) {
+  const struct oct_interp *it = ctx->it;
+  if (n > 1 && it->parallel_for) {
+    it->parallel_for(it->pool, n, fn, arg);
+    return;
+  }
+  for (int32_t i = 0; i < n; i++) fn(arg, i);
+}

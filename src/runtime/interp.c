@@ -91,7 +91,11 @@ oct_status oct_interp_init(oct_interp **out, const void *model,
   it->arena_size = arena_size - (aligned - base);
   it->front = sizeof *it;
   it->kernels = opts ? opts->kernels : OCT_KERNELS_BEST;
-  it->threads = opts && opts->threads > 1 ? opts->threads : 1;
+  it->threads = opts && opts->threads > 1 && opts->parallel_for ? opts->threads : 1;
+  if (it->threads > 1) {
+    it->parallel_for = opts->parallel_for;
+    it->pool = opts->pool;
+  }
 
   size_t needed = 0;
   oct_status st = oct_model_load(it);

@@ -62,7 +62,9 @@ struct oct_interp {
   size_t weight_bytes;
 
   oct_kernel_pref kernels;
-  int threads;
+  int threads;                 /* pieces ops split into (1: serial) */
+  oct_parallel_for_fn parallel_for;
+  void *pool;
   int preparing;               /* allocation of persistent memory allowed */
   char error[256];
 };

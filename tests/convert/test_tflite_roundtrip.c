@@ -67,7 +67,7 @@ static oct_status load(const void *bytes, size_t n, loaded *l, oct_error *err) {
   memset(l, 0, sizeof *l);
   l->bytes = bytes;
   size_t need = 0;
-  const oct_options opts = {OCT_KERNELS_BEST, 1};
+  const oct_options opts = {OCT_KERNELS_BEST, 1, 0, 0};
   oct_status st = oct_arena_size(bytes, n, &opts, &need, err);
   if (st) return st;
   if (posix_memalign(&l->arena, OCT_ARENA_ALIGN, need)) abort();
