@@ -317,13 +317,18 @@ static int collect_observed(const oct_ir_graph *g, int *list) {
 
 /* Widens [*mn, *mx] to the values; returns 0 if one is NaN or Inf. */
 static int observe_minmax(const float *x, size_t n, float *mn, float *mx) {
-  int finite = 1;
+  /* Locals and branch-free selects, so the compiler keeps them in
+   * registers and vectorizes: v - v is NaN exactly for NaN and Inf. */
+  float lo = *mn, hi = *mx, z = 0;
   for (size_t i = 0; i < n; i++) {
-    if (!isfinite(x[i])) finite = 0;
-    if (x[i] < *mn) *mn = x[i];
-    if (x[i] > *mx) *mx = x[i];
+    const float v = x[i];
+    z += v - v;
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
   }
-  return finite;
+  *mn = lo;
+  *mx = hi;
+  return z == 0;
 }
 
 oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
