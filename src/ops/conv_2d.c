@@ -205,11 +205,11 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
      * block, so they run the whole op on this thread. */
     if (in->type == OCT_INT8)
       cd->s8(&cd->dims, &cd->rq, in->data,
-             cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
+             cd->packed_s8, b, out->data,
              oct_scratch(ctx, node, cd->scratch_s8));
     else
       cd->u8(&cd->dims, &cd->rq, in->data,
-             cd->packed_s8 ? cd->packed_s8 : w->data, b, out->data,
+             cd->packed_s8, b, out->data,
              oct_scratch(ctx, node, cd->scratch_s8));
     return OCT_OK;
   }

@@ -205,10 +205,10 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
      * block, so they run the whole op on this thread. */
     if (in->type == OCT_INT8)
       dd->s8(&dd->dims, &dd->rq, in->data,
-             dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
+             dd->packed_s8, b, out->data, 0);
     else
       dd->u8(&dd->dims, &dd->rq, in->data,
-             dd->packed_s8 ? dd->packed_s8 : w->data, b, out->data, 0);
+             dd->packed_s8, b, out->data, 0);
     return OCT_OK;
   }
   dwconv_job j = {dd, in->type, in->data, w->data, bias ? bias->data : 0,

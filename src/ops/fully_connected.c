@@ -254,11 +254,11 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
      * block, so they run the whole op on this thread. */
     if (in->type == OCT_INT8)
       fd->s8(&fd->dims, &fd->rq, in->data,
-             fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
+             fd->packed_s8, b, out->data,
              oct_scratch(ctx, node, fd->scratch_s8));
     else
       fd->u8(&fd->dims, &fd->rq, in->data,
-             fd->packed_s8 ? fd->packed_s8 : w->data, b, out->data,
+             fd->packed_s8, b, out->data,
              oct_scratch(ctx, node, fd->scratch_s8));
     return OCT_OK;
   }
