@@ -1,6 +1,9 @@
 /* Kernel choice and weight packing at prepare (see f32_select.h). */
 #include "f32_select.h"
 
+/* The ops call these only on x86-64. */
+#if defined(__x86_64__)
+
 static int constant_f32(const oct_tensor *t) {
   return t && t->type == OCT_FLOAT32 && t->is_const && t->data;
 }
@@ -97,3 +100,5 @@ oct_status oct_fc_f32_x86_select(oct_ctx *ctx, oct_node *node,
 #endif
   return OCT_OK;
 }
+
+#endif /* __x86_64__ */
