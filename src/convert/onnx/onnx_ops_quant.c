@@ -184,6 +184,12 @@ OCT_ONNX_HANDLER(oct_onnx_quantize_linear) {
       const int64_t ch = channel_of(&p, x, i);
       /* ONNX: saturate(round_half_to_even(x / scale) + zero_point) */
       double v = nearbyint((double)((float)oct_onnx_get_f(x, i) / p.scale[ch])) + (double)p.zp[ch];
+      if (isnan(v)) {
+        free(d);
+        st = oct_onnx_fail(c, OCT_ERR_MODEL, "constant input '%s' holds NaN at element %lld",
+                           x->name ? x->name : "", (long long)i);
+        goto done;
+      }
       v = v < lo ? lo : v > hi ? hi : v;
       oct_onnx_set_i(p.type, d, i, (int64_t)v);
     }
