@@ -317,18 +317,37 @@ static int collect_observed(const oct_ir_graph *g, int *list) {
 
 /* Widens [*mn, *mx] to the values; returns 0 if one is NaN or Inf. */
 static int observe_minmax(const float *x, size_t n, float *mn, float *mx) {
-  /* Locals and branch-free selects, so the compiler keeps them in
-   * registers and vectorizes: v - v is NaN exactly for NaN and Inf. */
-  float lo = *mn, hi = *mx, z = 0;
-  for (size_t i = 0; i < n; i++) {
-    const float v = x[i];
-    z += v - v;
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+  /* Eight independent lanes, branch-free: no loop-carried chain through
+   * one register, and the compiler vectorizes the lanes without having to
+   * reassociate float operations. v - v is NaN exactly for NaN and Inf. */
+  enum { L = 8 };
+  float lo[L], hi[L], z[L];
+  for (int k = 0; k < L; k++) {
+    lo[k] = *mn;
+    hi[k] = *mx;
+    z[k] = 0;
   }
-  *mn = lo;
-  *mx = hi;
-  return z == 0;
+  size_t i = 0;
+  for (; i + L <= n; i += L)
+    for (int k = 0; k < L; k++) {
+      const float v = x[i + k];
+      z[k] += v - v;
+      lo[k] = v < lo[k] ? v : lo[k];
+      hi[k] = v > hi[k] ? v : hi[k];
+    }
+  for (; i < n; i++) {
+    const float v = x[i];
+    z[0] += v - v;
+    lo[0] = v < lo[0] ? v : lo[0];
+    hi[0] = v > hi[0] ? v : hi[0];
+  }
+  int finite = 1;
+  for (int k = 0; k < L; k++) {
+    if (lo[k] < *mn) *mn = lo[k];
+    if (hi[k] > *mx) *mx = hi[k];
+    finite &= z[k] == 0;
+  }
+  return finite;
 }
 
 oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
