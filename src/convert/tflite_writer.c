@@ -52,6 +52,13 @@ typedef struct writer {
   int32_t *ints;     /* scratch for index vectors */
   uint32_t *offs;    /* scratch for offset vectors */
   const char *min_runtime;
+  /* All-zero zero-point vectors already written, one per length: every
+   * tensor with that many channels points at the same vector (FlatBuffers
+   * allows shared children), which saves 8 bytes a channel on per-channel
+   * models (~270 KB on MobileNetV2). */
+  uint32_t *zero_vec;
+  int *zero_len;
+  int n_zero, cap_zero;
 } writer;
 
 #define FAIL(w, code, ...) oct_ir_fail((w)->gm, code, __VA_ARGS__)
@@ -227,7 +234,39 @@ static uint32_t write_buffers(writer *w, uint32_t *buf_of, uint32_t *meta_buffer
   return vec;
 }
 
-static uint32_t write_quant(oct_fbb *b, const oct_ir_quant *q) {
+static int all_zero(const int64_t *v, int n) {
+  for (int i = 0; i < n; i++)
+    if (v[i]) return 0;
+  return 1;
+}
+
+static uint32_t zero_vector(writer *w, int n) {
+  oct_fbb *b = w->b;
+  for (int i = 0; i < w->n_zero; i++)
+    if (w->zero_len[i] == n) return w->zero_vec[i];
+  int64_t *zeros = calloc((size_t)n, sizeof *zeros);
+  if (!zeros) {
+    b->failed = 1;
+    return 0;
+  }
+  const uint32_t zp = oct_fbb_vector(b, zeros, 8, (size_t)n, 8);
+  free(zeros);
+  if (w->n_zero == w->cap_zero) {
+    const int cap = w->cap_zero ? 2 * w->cap_zero : 16;
+    uint32_t *v = realloc(w->zero_vec, (size_t)cap * sizeof *v);
+    if (v) w->zero_vec = v;
+    int *l = realloc(w->zero_len, (size_t)cap * sizeof *l);
+    if (l) w->zero_len = l;
+    if (!v || !l) return zp; /* not cached: only the sharing is lost */
+    w->cap_zero = cap;
+  }
+  w->zero_vec[w->n_zero] = zp;
+  w->zero_len[w->n_zero++] = n;
+  return zp;
+}
+
+static uint32_t write_quant(writer *w, const oct_ir_quant *q) {
+  oct_fbb *b = w->b;
   if (q->count <= 0 && !q->has_range) return 0;
   uint32_t mn = 0, mx = 0, sc = 0, zp = 0;
   if (q->has_range) {
@@ -236,15 +275,11 @@ static uint32_t write_quant(oct_fbb *b, const oct_ir_quant *q) {
   }
   if (q->count > 0) {
     sc = oct_fbb_vector(b, q->scale, 4, (size_t)q->count, 4);
-    if (q->zero_point) {
+    /* TFLite wants one zero point per scale. */
+    if (q->zero_point && !all_zero(q->zero_point, q->count))
       zp = oct_fbb_vector(b, q->zero_point, 8, (size_t)q->count, 8);
-    } else {
-      /* TFLite wants one zero point per scale. */
-      int64_t *zeros = calloc((size_t)q->count, sizeof *zeros);
-      if (!zeros) b->failed = 1;
-      else zp = oct_fbb_vector(b, zeros, 8, (size_t)q->count, 8);
-      free(zeros);
-    }
+    else
+      zp = zero_vector(w, q->count);
   }
   oct_fbb_start(b);
   oct_fbb_add_offset(b, Q_MIN, mn);
@@ -259,7 +294,7 @@ static uint32_t write_tensors(writer *w, const uint32_t *buf_of) {
   oct_fbb *b = w->b;
   for (int i = w->nt - 1; i >= 0; i--) {
     const oct_ir_tensor *x = &w->g->tensors[w->tlist[i]];
-    uint32_t quant = write_quant(b, &x->q);
+    uint32_t quant = write_quant(w, &x->q);
     uint32_t name = oct_fbb_string(b, x->name ? x->name : "");
     uint32_t shape = oct_fbb_vector(b, x->dims, 4, (size_t)x->rank, 4);
     oct_fbb_start(b);
@@ -382,6 +417,8 @@ oct_status oct_tflite_serialize(const oct_ir_graph *g, oct_fbb *out) {
   free(w.codes);
   free(w.ints);
   free(w.offs);
+  free(w.zero_vec);
+  free(w.zero_len);
   return st;
 }
 
