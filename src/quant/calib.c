@@ -204,7 +204,11 @@ static double hist_mse(const double *h, int bins, int a, int b) {
 }
 
 /* KL divergence between the clipped histogram P over [a, b) (outliers
- * folded into the edge bins) and its 255-level quantization Q. */
+ * folded into the edge bins) and its 255-level quantization Q, as in
+ * TensorRT's calibrator: Q is built from the bins inside the window only,
+ * without the folded outliers, so clipping a heavy tail (ReLU6's spike at
+ * 6) costs what it should. Building Q from P instead made every clip free
+ * and cut mobilenet_v1's ReLU6 ranges to 60%, flipping every image. */
 static double hist_kl(const double *h, int bins, int a, int b) {
   const int n = b - a;
   double *p = malloc((size_t)n * sizeof *p), *q = malloc((size_t)n * sizeof *q);
@@ -222,7 +226,7 @@ static double hist_kl(const double *h, int bins, int a, int b) {
     double sum = 0;
     int nz = 0;
     for (int i = s; i < e; i++) {
-      sum += p[i];
+      sum += h[a + i];
       nz += p[i] > 0;
     }
     for (int i = s; i < e; i++) q[i] = p[i] > 0 ? sum / nz : 0;
@@ -292,6 +296,41 @@ void oct_calib_hist_range(const double *h, int bins, float lo, float hi, oct_cal
   }
   *out_lo = (float)(lo + best_a * w);
   *out_hi = (float)(lo + best_b * w);
+}
+
+/* Tensors that keep their full observed range under every calibrator:
+ * model outputs and what SOFTMAX / LOG_SOFTMAX / ARG_MAX / ARG_MIN read,
+ * and back through ops that only move values (RESHAPE, SQUEEZE, ...),
+ * whose input shares the output's scale. These are class scores: clipping
+ * them saturates exactly the largest ones and turns the winner into a tie
+ * (the entropy calibrator did that to mobilenet_v1's logits, flipping
+ * the top-1 of every image). Returns a flag per tensor, or NULL. */
+static unsigned char *scores(const oct_ir_graph *g) {
+  unsigned char *f = calloc((size_t)g->n_tensors + 1, 1);
+  if (!f) return NULL;
+  for (int i = 0; i < g->n_outputs; i++)
+    if (g->outputs[i] >= 0 && g->outputs[i] < g->n_tensors) f[g->outputs[i]] = 1;
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    if (op->dead || op->n_inputs < 1 || op->inputs[0] < 0) continue;
+    if (op->code == OCT_OP_SOFTMAX || op->code == OCT_OP_LOG_SOFTMAX ||
+        op->code == OCT_OP_ARG_MAX || op->code == OCT_OP_ARG_MIN)
+      f[op->inputs[0]] = 1;
+  }
+  for (int i = g->n_ops - 1; i >= 0; i--) {
+    const oct_ir_op *op = &g->ops[i];
+    if (op->dead || op->n_inputs < 1 || op->n_outputs < 1) continue;
+    const int in = op->inputs[0], out = op->outputs[0];
+    if (in < 0 || out < 0 || !f[out]) continue;
+    switch (op->code) {
+      case OCT_OP_RESHAPE: case OCT_OP_SQUEEZE: case OCT_OP_EXPAND_DIMS:
+      case OCT_OP_TRANSPOSE: case OCT_OP_CONCATENATION: case OCT_OP_GATHER:
+        f[in] = 1;
+        break;
+      default: break;
+    }
+  }
+  return f;
 }
 
 /* ---- the run ---- */
@@ -469,14 +508,21 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
   for (int k = 0; k < n_obs; k++) out->has[obs[k]] = 1;
   for (int s = 0; s < d.n_src; s++) out->has[d.src[s].tensor] = 1;
   if (hist) {
+    unsigned char *full = scores(g);
+    if (!full) {
+      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for calibration");
+      goto done;
+    }
     for (int k = 0; k < n_obs; k++) {
       const int t = obs[k];
+      if (full[t]) continue;
       float lo, hi;
       oct_calib_hist_range(hist + (size_t)k * CALIB_BINS, CALIB_BINS, out->min[t], out->max[t],
                            o->calibrator, o->percentile, 0, &lo, &hi);
       out->min[t] = lo;
       out->max[t] = hi;
     }
+    free(full);
   }
   out->samples = (int)(n * batch);
 done:

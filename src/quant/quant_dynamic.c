@@ -102,6 +102,7 @@ oct_status oct_quant_dynamic(oct_ir_graph *g, const oct_convert_options *opts,
   int off = 0;
   for (int i0 = 0; i0 < n0 && !st; i0++) {
     if (g->ops[i0 + off].dead || g->ops[i0 + off].code == OCT_OP_DEQUANTIZE) continue;
+    if (oct_quant_kept_float(g, &g->ops[i0 + off], opts->keep_float)) continue;
     int made_hybrid = 0;
     for (int k = 0; k < g->ops[i0 + off].n_inputs && !st; k++) {
       oct_ir_op *o = &g->ops[i0 + off];

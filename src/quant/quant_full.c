@@ -116,19 +116,6 @@ static void weight_slots(int code, int *w, int *b, int *x) {
 }
 
 /* Whether `name` is in the comma-separated list. */
-static int in_list(const char *list, const char *name) {
-  if (!list || !name || !*name) return 0;
-  const size_t n = strlen(name);
-  for (const char *p = list; *p;) {
-    const char *e = strchr(p, ',');
-    const size_t len = e ? (size_t)(e - p) : strlen(p);
-    if (len == n && !strncmp(p, name, n)) return 1;
-    if (!e) break;
-    p = e + 1;
-  }
-  return 0;
-}
-
 static int find(qstate *s, int t) {
   while (s->parent[t] != t) t = s->parent[t] = s->parent[s->parent[t]];
   return t;
@@ -519,10 +506,10 @@ static oct_status plan(qstate *s) {
   }
   for (int i = 0; i < g->n_ops; i++) {
     const oct_ir_op *op = &g->ops[i];
-    int q = !op->dead && runs(op->code) && !in_list(s->o->keep_float, op->name);
+    int q = !op->dead && runs(op->code) && !oct_quant_listed(s->o->keep_float, op->name);
     for (int k = 0; q && k < op->n_outputs; k++) {
       const int t = op->outputs[k];
-      if (t < 0 || in_list(s->o->keep_float, g->tensors[t].name)) q = 0;
+      if (t < 0 || oct_quant_listed(s->o->keep_float, g->tensors[t].name)) q = 0;
       else if (g->tensors[t].type != OCT_FLOAT32) q = 0;
     }
     int w, b, x;

@@ -54,3 +54,26 @@ void oct_quant_drop_fixed(oct_ir_graph *g) {
     x->q.max = mx;
   }
 }
+
+int oct_quant_listed(const char *list, const char *name) {
+  if (!list || !name || !*name) return 0;
+  const size_t n = strlen(name);
+  for (const char *p = list; *p;) {
+    const char *e = strchr(p, ',');
+    const size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && !strncmp(p, name, n)) return 1;
+    if (!e) break;
+    p = e + 1;
+  }
+  return 0;
+}
+
+int oct_quant_kept_float(const oct_ir_graph *g, const oct_ir_op *op, const char *list) {
+  if (!list || !*list) return 0;
+  if (oct_quant_listed(list, op->name)) return 1;
+  for (int k = 0; k < op->n_outputs; k++) {
+    const int t = op->outputs[k];
+    if (t >= 0 && t < g->n_tensors && oct_quant_listed(list, g->tensors[t].name)) return 1;
+  }
+  return 0;
+}

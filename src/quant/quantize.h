@@ -44,14 +44,25 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
  * little and lose the most accuracy. */
 #define OCT_QW_MIN_ELEMS 1024
 
-/* Symmetric int8 of constant float tensor `src`: scale max|w|/127 per
- * slice along `axis` (-1: one scale), values round(w / scale) clamped to
- * [-127, 127]. q holds elems(src) values, scales one per slice. */
+/* The symmetric int8 step for channel c of weights laid out as
+ * [outer][ch][inner] (per tensor: outer = ch = 1, c = 0) whose largest
+ * magnitude is maxabs: the step in [0.7, 1] x maxabs / 127 with the least
+ * squared rounding-and-clipping error (1 when maxabs is 0). */
+float oct_qw_channel_scale(const float *w, size_t outer, size_t ch, size_t c, size_t inner,
+                           float maxabs);
+/* Symmetric int8 of constant float tensor `src`: scale from
+ * oct_qw_channel_scale per slice along `axis` (-1: one scale), values
+ * round(w / scale) clamped to [-127, 127]. q holds elems(src) values, scales one per slice. */
 oct_status oct_qw_to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
                           int8_t *q, float *scales);
 /* Adds a quantized copy of constant tensor t (OCT_QUANT_FLOAT16, or int8
  * along `axis`) and a DEQUANTIZE at the front of the op list that writes
  * a float copy; returns the float tensor, or -1 with g->err set. */
 int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis);
+
+/* 1 if `name` is one of the comma-separated names in `list`. */
+int oct_quant_listed(const char *list, const char *name);
+/* 1 if --keep-float's `list` names op `op` or one of its outputs. */
+int oct_quant_kept_float(const oct_ir_graph *g, const oct_ir_op *op, const char *list);
 
 #endif /* OCT_QUANT_QUANTIZE_H */

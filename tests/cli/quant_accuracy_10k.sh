@@ -48,9 +48,10 @@ assert r["samples"] == 10000, r["samples"]
 res = {os.path.basename(e["path"])[:-7]: e for e in r["models"]}
 base = 100 * res["float32"]["top1"]
 bar = {"float16": 0.05, "weights-int8": 0.05, "dynamic": 0.2, "int8": 0.5, "int16x8": 0.5}
-# fixture:mode -> largest loss seen (points). cnn_bn weights-int8 loses 6
-# of the 10,000 images where the bar allows 5 (measured, not yet improved).
-known = {"cnn_bn:weights-int8": 0.06}
+# fixture:mode -> largest loss seen (points), for shortfalls being worked
+# on. None now: cnn_bn weights-int8 lost 0.06 with max|w| / 127 steps and
+# 0.04 since the step search of oct_qw_channel_scale.
+known = {}
 bad = 0
 print(f"{m}: float32 {base:.2f}% ({res['float32']['file_bytes']} B)")
 for q, lim in bar.items():

@@ -304,6 +304,16 @@ static void hist_calibrators(void) {
   CHECK_MSG(b < hi, "mse upper %g", b);
   oct_calib_hist_range(h, BINS, lo, hi, OCT_CALIB_ENTROPY, 0, 0, &a, &b);
   CHECK_MSG(b < hi, "entropy upper %g", b);
+  /* ReLU6-like: decaying over [0, 6) with 5% of the mass saturated in
+   * the top bin. Clipping below 6 moves that whole spike, so neither mse
+   * nor entropy may clip much (entropy used to cut this to ~60%). */
+  static double r[BINS];
+  for (int i = 0; i < BINS; i++) r[i] = 100.0 * exp(-(double)i / 200.0);
+  r[BINS - 1] += 0.05 * 100.0 * 200.0;
+  oct_calib_hist_range(r, BINS, 0, 6, OCT_CALIB_ENTROPY, 0, 0, &a, &b);
+  CHECK_MSG(b > 5.7f, "entropy upper %g on a saturated ReLU6", b);
+  oct_calib_hist_range(r, BINS, 0, 6, OCT_CALIB_MSE, 0, 0, &a, &b);
+  CHECK_MSG(b > 5.7f, "mse upper %g on a saturated ReLU6", b);
 }
 
 int main(void) {

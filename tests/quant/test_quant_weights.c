@@ -143,27 +143,76 @@ static void test_float16(void) {
   oct_ir_free(&n.g);
 }
 
-/* Checks that q holds round(w / scale) per channel with scale max|w|/127. */
+/* Squared error of channel c of w_ref on the symmetric int8 grid of step s. */
+static double grid_err(const float *w_ref, int64_t n, int channels, int inner_ref, int c,
+                       float s) {
+  double e = 0;
+  for (int64_t i = 0; i < n; i++) {
+    if (channels > 1 && (i / inner_ref) % channels != c) continue;
+    long r = lroundf(w_ref[i] / s);
+    r = r > 127 ? 127 : r < -127 ? -127 : r;
+    const double d = (double)w_ref[i] - (double)s * (double)r;
+    e += d * d;
+  }
+  return e;
+}
+
+/* Checks that q holds clamp(round(w / scale), -127, 127) per channel, with
+ * a scale in [0.7, 1] x max|w| / 127 whose squared error is no larger than
+ * TFLite's max|w| / 127 would give (oct_qw_channel_scale's search). */
 static void check_int8(const oct_ir_tensor *q, int axis, int channels, int64_t n,
                        const float *w_ref, int inner_ref) {
   CHECK(q->type == OCT_INT8 && q->q.count == channels);
   if (q->q.count != channels) return;
   if (channels > 1) CHECK_EQ_INT(q->q.axis, axis);
   const int8_t *v = q->data;
-  int bad = 0;
+  int bad = 0, worse = 0, clipped = 0;
   for (int c = 0; c < channels; c++) {
     float m = 0;
     for (int64_t i = 0; i < n; i++)
       if ((channels == 1 || (i / inner_ref) % channels == c) && fabsf(w_ref[i]) > m)
         m = fabsf(w_ref[i]);
-    CHECK_NEAR(q->q.scale[c], m / 127.0f, 1e-9);
+    const float s = q->q.scale[c];
+    CHECK(s <= m / 127.0f * 1.000001f && s >= m / 127.0f * 0.699f);
+    if (grid_err(w_ref, n, channels, inner_ref, c, s) >
+        grid_err(w_ref, n, channels, inner_ref, c, m / 127.0f) * (1 + 1e-9))
+      worse++;
+    clipped += s < m / 127.0f * 0.999f;
     CHECK_EQ_INT(q->q.zero_point[c], 0);
-    for (int64_t i = 0; i < n; i++)
-      if ((channels == 1 || (i / inner_ref) % channels == c) &&
-          v[i] != (int8_t)lroundf(w_ref[i] / q->q.scale[c]))
-        bad++;
+    for (int64_t i = 0; i < n; i++) {
+      if (channels > 1 && (i / inner_ref) % channels != c) continue;
+      long r = lroundf(w_ref[i] / s);
+      r = r > 127 ? 127 : r < -127 ? -127 : r;
+      if (v[i] != (int8_t)r) bad++;
+    }
   }
   CHECK_EQ_INT(bad, 0);
+  CHECK_EQ_INT(worse, 0);
+  (void)clipped;
+}
+
+/* The step search itself: a heavy tail is clipped, a flat channel is not,
+ * and a zero channel gets step 1. */
+static void test_channel_scale(void) {
+  enum { N = 1000 };
+  float w[N];
+  /* Laplacian-like: most values small, one far outlier. */
+  for (int i = 0; i < N; i++) w[i] = (float)((i % 7) - 3) * 0.01f * (float)(1 + i % 3);
+  w[17] = 1.0f;
+  float m = 1.0f;
+  float s = oct_qw_channel_scale(w, 1, 1, 0, N, m);
+  CHECK(s < m / 127.0f && s >= 0.7f * m / 127.0f);
+  CHECK(grid_err(w, N, 1, N, 0, s) < grid_err(w, N, 1, N, 0, m / 127.0f));
+  /* Values exactly on the max / 127 grid: nothing to gain by clipping. */
+  for (int i = 0; i < N; i++) w[i] = (float)(i % 255 - 127) / 127.0f;
+  s = oct_qw_channel_scale(w, 1, 1, 0, N, 1.0f);
+  CHECK_NEAR(s, 1.0f / 127.0f, 1e-9);
+  /* Channel 1 of [2][3][4]: elements (o * 3 + 1) * 4 + i. */
+  float t[24];
+  for (int i = 0; i < 24; i++) t[i] = ((i / 4) % 3 == 1) ? (float)(i % 4) / 3.0f : 100.0f;
+  s = oct_qw_channel_scale(t, 2, 3, 1, 4, 1.0f);
+  CHECK(s <= 1.0f / 127.0f * 1.000001f && s >= 0.7f / 127.0f);
+  CHECK_NEAR(oct_qw_channel_scale(t, 1, 1, 0, 0, 0.0f), 1.0f, 0);
 }
 
 static void test_int8(int per_channel_fc) {
@@ -213,6 +262,7 @@ static void test_per_tensor(void) {
 
 int main(void) {
   test_float16();
+  test_channel_scale();
   test_int8(0);
   test_int8(1);
   test_per_tensor();
