@@ -92,18 +92,19 @@ oct_status oct_tflite_import(const void *bytes, size_t size, oct_ir_graph *g) {
   if (g->n_tensors || g->n_ops)
     return oct_ir_fail(g, OCT_ERR_INVALID_ARG, "oct_tflite_import needs an empty graph");
   /* Reference kernels: nothing is packed for a faster variant we never
-   * run, so the arena is as small as it gets. */
+   * run; and no memory plan: the tables are all we copy, so a 1 KB file
+   * declaring gigabytes of activations costs nothing. */
   const oct_options opts = {OCT_KERNELS_REF, 1, 0, 0};
   oct_error err;
   size_t need = 0;
-  oct_status st = oct_arena_size(bytes, size, &opts, &need, &err);
+  oct_status st = oct_arena_size_records(bytes, size, &opts, &need, &err);
   if (st) return oct_ir_fail(g, st, "%s", err.message);
   void *arena = NULL;
   if (posix_memalign(&arena, OCT_ARENA_ALIGN, need ? need : OCT_ARENA_ALIGN) != 0)
     return oct_ir_fail(g, OCT_ERR_NO_MEMORY,
                        "cannot allocate %zu bytes to read the model", need);
   oct_interp *it = NULL;
-  st = oct_interp_init(&it, bytes, size, arena, need, &opts, &err);
+  st = oct_interp_init_records(&it, bytes, size, arena, need, &opts, &err);
   if (st)
     oct_ir_fail(g, st, "%s", err.message);
   else

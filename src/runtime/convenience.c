@@ -8,9 +8,8 @@
 
 #include "interp.h"
 
-oct_status oct_arena_size(const void *model, size_t model_size,
-                          const oct_options *opts, size_t *arena_bytes,
-                          oct_error *err) {
+static oct_status size_arena(const void *model, size_t model_size, const oct_options *opts,
+                             size_t *arena_bytes, oct_error *err, int records_only) {
   if (!model || !arena_bytes) return OCT_ERR_INVALID_ARG;
   *arena_bytes = 0;
   /* Records and per-op state are small next to activations; start near the
@@ -25,7 +24,9 @@ oct_status oct_arena_size(const void *model, size_t model_size,
     }
     oct_interp *it = NULL;
     oct_error e;
-    oct_status st = oct_interp_init(&it, model, model_size, buf, work, opts, &e);
+    oct_status st = records_only
+                        ? oct_interp_init_records(&it, model, model_size, buf, work, opts, &e)
+                        : oct_interp_init(&it, model, model_size, buf, work, opts, &e);
     if (st == OCT_OK) *arena_bytes = oct_interp_arena_used(it);
     free(buf);
     if (st == OCT_OK) return OCT_OK;
@@ -43,4 +44,15 @@ oct_status oct_arena_size(const void *model, size_t model_size,
   }
   if (err) oct_fmt(err->message, sizeof err->message, "cannot size the arena");
   return OCT_ERR_LIMIT;
+}
+
+oct_status oct_arena_size(const void *model, size_t model_size, const oct_options *opts,
+                          size_t *arena_bytes, oct_error *err) {
+  return size_arena(model, model_size, opts, arena_bytes, err, 0);
+}
+
+oct_status oct_arena_size_records(const void *model, size_t model_size,
+                                  const oct_options *opts, size_t *arena_bytes,
+                                  oct_error *err) {
+  return size_arena(model, model_size, opts, arena_bytes, err, 1);
 }

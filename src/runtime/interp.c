@@ -64,9 +64,10 @@ static void init_variables(struct oct_interp *it) {
   }
 }
 
-oct_status oct_interp_init(oct_interp **out, const void *model,
-                           size_t model_size, void *arena, size_t arena_size,
-                           const oct_options *opts, oct_error *err) {
+/* plan: 0 stops after prepare (oct_interp_init_records). */
+static oct_status init_impl(oct_interp **out, const void *model, size_t model_size,
+                            void *arena, size_t arena_size, const oct_options *opts,
+                            oct_error *err, int plan) {
   if (err) {
     err->message[0] = '\0';
     err->needed_bytes = 0;
@@ -106,18 +107,34 @@ oct_status oct_interp_init(oct_interp **out, const void *model,
   if (!st) st = prepare_all(it);
   if (!st) {
     it->persistent_bytes = it->front - it->metadata_bytes;
-    st = oct_plan_memory(it, &needed);
-    if (needed) needed += aligned - base;
+    if (plan) {
+      st = oct_plan_memory(it, &needed);
+      if (needed) needed += aligned - base;
+    } else {
+      it->required = it->front + (aligned - base);
+    }
   }
   if (st) {
     copy_error(err, it->error, st == OCT_ERR_ARENA_TOO_SMALL ? needed : 0);
     it->magic = 0;
     return st;
   }
-  init_variables(it);
+  if (plan) init_variables(it);
   it->error[0] = '\0';
   *out = it;
   return OCT_OK;
+}
+
+oct_status oct_interp_init(oct_interp **out, const void *model,
+                           size_t model_size, void *arena, size_t arena_size,
+                           const oct_options *opts, oct_error *err) {
+  return init_impl(out, model, model_size, arena, arena_size, opts, err, 1);
+}
+
+oct_status oct_interp_init_records(oct_interp **out, const void *model, size_t model_size,
+                                   void *arena, size_t arena_size, const oct_options *opts,
+                                   oct_error *err) {
+  return init_impl(out, model, model_size, arena, arena_size, opts, err, 0);
 }
 
 oct_status oct_interp_invoke(oct_interp *it) {

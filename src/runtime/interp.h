@@ -94,6 +94,19 @@ oct_status oct_model_load(struct oct_interp *it);
  * (planner.c). On OCT_ERR_ARENA_TOO_SMALL *needed holds the total size. */
 oct_status oct_plan_memory(struct oct_interp *it, size_t *needed);
 
+/* oct_interp_init without the memory plan: the model is read, checked and
+ * prepared (records, constants, persistent op state), but activations get
+ * no memory and the interpreter must not be invoked. For the converter's
+ * .tflite importer, which needs the tables only: a small file can declare
+ * gigabytes of activations. oct_interp_arena_used tells the bytes taken. */
+oct_status oct_interp_init_records(oct_interp **out, const void *model, size_t model_size,
+                                   void *arena, size_t arena_size, const oct_options *opts,
+                                   oct_error *err);
+/* oct_arena_size for oct_interp_init_records (hosted builds only). */
+oct_status oct_arena_size_records(const void *model, size_t model_size,
+                                  const oct_options *opts, size_t *arena_bytes,
+                                  oct_error *err);
+
 /* The op registration for a builtin code, or NULL (registry.c). */
 const oct_op *oct_find_op(int32_t builtin);
 

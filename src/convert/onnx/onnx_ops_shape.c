@@ -260,7 +260,9 @@ OCT_ONNX_HANDLER(oct_onnx_pad) {
     const int64_t b = pads[a], e = pads[a + r];
     if (b < 0 || e < 0)
       return oct_onnx_fail(c, OCT_ERR_UNSUPPORTED, "negative pads (cropping) are not supported");
-    if (x->dims[a] + b + e > INT32_MAX) return oct_onnx_fail(c, OCT_ERR_LIMIT, "pads too large");
+    /* Each term below INT32_MAX first, so the sum cannot overflow int64. */
+    if (b > INT32_MAX || e > INT32_MAX || x->dims[a] + b + e > INT32_MAX)
+      return oct_onnx_fail(c, OCT_ERR_LIMIT, "pads too large");
     dims[a] = (int32_t)(x->dims[a] + b + e);
     const int ia = oct_onnx_ir_axis(r, a, nhwc);
     pv[2 * ia] = (int32_t)b;
