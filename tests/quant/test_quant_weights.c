@@ -3,6 +3,7 @@
  * overflow), int8 per-channel / per-tensor scales and values, options.
  * ('dynamic' is tested in test_quant_dynamic.c.) */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "convert/ir_build.h"
@@ -260,8 +261,39 @@ static void test_per_tensor(void) {
   oct_ir_free(&n.g);
 }
 
+/* --keep-float names an op (or its output): its weights stay float32 in
+ * every weight-only mode, the others are still quantized. */
+static void test_keep_float(int mode) {
+  net n;
+  build(&n);
+  char name[256];
+  const oct_ir_op *c0 = &n.g.ops[n.conv];
+  snprintf(name, sizeof name, "zz,%s", n.g.tensors[c0->outputs[0]].name);
+  oct_convert_options o;
+  oct_convert_options_init(&o);
+  o.quantize = mode;
+  o.keep_float = name;
+  CHECK_EQ_INT(oct_quantize_graph(&n.g, &o, NULL), OCT_OK);
+  const oct_ir_op *conv = find_op(&n.g, OCT_OP_CONV_2D);
+  const oct_ir_op *fc = find_op(&n.g, OCT_OP_FULLY_CONNECTED);
+  CHECK(conv && fc);
+  if (conv && fc) {
+    const oct_ir_tensor *w = &n.g.tensors[conv->inputs[1]];
+    CHECK_MSG(w->type == OCT_FLOAT32 && w->data, "mode %d: kept conv weights are %d", mode,
+              (int)w->type);
+    const oct_ir_tensor *fw = &n.g.tensors[fc->inputs[1]];
+    CHECK_MSG(dq_source(&n.g, fc->inputs[1]) || fw->type == OCT_INT8,
+              "mode %d: fc weights not quantized", mode);
+  }
+  CHECK_EQ_INT(oct_ir_verify(&n.g), OCT_OK);
+  oct_ir_free(&n.g);
+}
+
 int main(void) {
   test_float16();
+  test_keep_float(OCT_QUANT_WEIGHTS_INT8);
+  test_keep_float(OCT_QUANT_FLOAT16);
+  test_keep_float(OCT_QUANT_DYNAMIC);
   test_channel_scale();
   test_int8(0);
   test_int8(1);
