@@ -188,6 +188,43 @@ static void conv_rows(void *arg, int32_t r0, int32_t r1) {
   }
 }
 
+#if defined(__x86_64__)
+typedef struct packed_job {
+  const conv_data *cd;
+  oct_dtype type;
+  const void *in, *b;
+  void *out;
+  uint8_t *scratch;
+  size_t stride; /* bytes of one piece's scratch block */
+  int pieces;
+} packed_job;
+
+/* Pieces [k0, k1) of the x86 8-bit path: piece k is output rows
+ * [k * R / pieces, (k + 1) * R / pieces) over R = batch * out_h. */
+static void packed_pieces(void *arg, int32_t k0, int32_t k1) {
+  const packed_job *j = arg;
+  const conv_data *cd = j->cd;
+  const int64_t rows = (int64_t)cd->dims.batch * cd->dims.out_h;
+  for (int32_t k = k0; k < k1; k++) {
+    int32_t r0 = (int32_t)(rows * k / j->pieces);
+    const int32_t r1 = (int32_t)(rows * (k + 1) / j->pieces);
+    void *scratch = j->scratch + (size_t)k * j->stride;
+    while (r0 < r1) {
+      oct_conv_dims d;
+      size_t io, oo;
+      const int32_t end = oct_conv_row_slice(&cd->dims, r0, r1, &d, &io, &oo);
+      if (j->type == OCT_INT8)
+        cd->s8(&d, &cd->rq, (const int8_t *)j->in + io, cd->packed_s8, j->b,
+               (int8_t *)j->out + oo, scratch);
+      else
+        cd->u8(&d, &cd->rq, (const uint8_t *)j->in + io, cd->packed_s8, j->b,
+               (uint8_t *)j->out + oo, scratch);
+      r0 = end;
+    }
+  }
+}
+#endif
+
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const conv_data *cd = node->data;
   const oct_tensor *in = oct_input(ctx, node, 0);
@@ -200,19 +237,19 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, cd->hyb_scratch));
     return OCT_OK;
   }
+#if defined(__x86_64__)
   if (cd->packed_s8) {
-    /* The x86 8-bit kernels work on their packed plan with one scratch
-     * block, so they run the whole op on this thread. */
-    if (in->type == OCT_INT8)
-      cd->s8(&cd->dims, &cd->rq, in->data,
-             cd->packed_s8, b, out->data,
-             oct_scratch(ctx, node, cd->scratch_s8));
-    else
-      cd->u8(&cd->dims, &cd->rq, in->data,
-             cd->packed_s8, b, out->data,
-             oct_scratch(ctx, node, cd->scratch_s8));
+    /* The x86 8-bit kernels need a scratch block each: the rows are cut
+     * into one piece per thread, piece k using block k. */
+    const int threads = oct_ctx_threads(ctx) > 1 ? oct_ctx_threads(ctx) : 1;
+    packed_job pj = {cd, in->type, in->data, b, out->data,
+                     oct_scratch(ctx, node, cd->scratch_s8),
+                     oct_x86_gemm_scratch_stride(cd->packed_s8), threads};
+    if (threads == 1) packed_pieces(&pj, 0, 1);
+    else oct_parallel_ranges(ctx, threads, 1, packed_pieces, &pj);
     return OCT_OK;
   }
+#endif
   conv_job j = {cd, in->type, in->data, w->data, bias ? bias->data : 0,
                 out->data};
   if (in->type == OCT_FLOAT32 && cd->w_f32) j.w = cd->w_f32;

@@ -200,19 +200,11 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, dd->hyb_scratch));
     return OCT_OK;
   }
-  if (dd->packed_s8) {
-    /* The x86 8-bit kernels work on their packed plan with one scratch
-     * block, so they run the whole op on this thread. */
-    if (in->type == OCT_INT8)
-      dd->s8(&dd->dims, &dd->rq, in->data,
-             dd->packed_s8, b, out->data, 0);
-    else
-      dd->u8(&dd->dims, &dd->rq, in->data,
-             dd->packed_s8, b, out->data, 0);
-    return OCT_OK;
-  }
   dwconv_job j = {dd, in->type, in->data, w->data, bias ? bias->data : 0,
                   out->data};
+  /* The x86 8-bit kernels read their packed plan and no scratch, so they
+   * split by rows like the others. */
+  if (dd->packed_s8) j.w = dd->packed_s8;
   if (in->type == OCT_FLOAT32 && dd->w_f32) j.w = dd->w_f32;
   oct_parallel_ranges(ctx, dd->dims.batch * dd->dims.out_h, 1, dwconv_rows, &j);
   return OCT_OK;

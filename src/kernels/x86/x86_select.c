@@ -59,7 +59,9 @@ static oct_status gemm_plan(oct_ctx *ctx, oct_node *node, int isa, int32_t k,
   if (st) return st;
   const oct_x86_gemm_plan *p = oct_x86_gemm_plan_init(
       mem, isa, k, n, w->data, u8, bias ? bias->data : 0, q, direct);
-  st = oct_scratch_request(ctx, node, oct_x86_gemm_scratch_bytes(p),
+  /* One block per thread: conv ops split their rows over the threads. */
+  const int threads = oct_ctx_threads(ctx) > 1 ? oct_ctx_threads(ctx) : 1;
+  st = oct_scratch_request(ctx, node, (size_t)threads * oct_x86_gemm_scratch_stride(p),
                            scratch_idx);
   if (st) return st;
   *packed = p;
@@ -200,3 +202,8 @@ oct_status oct_x86_select_dwconv_u8(oct_ctx *ctx, oct_node *node,
   return st;
 }
 #endif
+
+size_t oct_x86_gemm_scratch_stride(const void *packed) {
+  const size_t b = oct_x86_gemm_scratch_bytes((const oct_x86_gemm_plan *)packed);
+  return (b + 63) & ~(size_t)63;
+}

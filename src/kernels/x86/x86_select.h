@@ -15,6 +15,10 @@
 #include "../ref/depthwise_conv.h"
 #include "../ref/fully_connected.h"
 
+/* Bytes of one thread's scratch block for a packed GEMM plan (a multiple
+ * of 64); the scratch requested holds one per thread of the interpreter. */
+size_t oct_x86_gemm_scratch_stride(const void *packed);
+
 oct_status oct_x86_select_conv_s8(oct_ctx *ctx, oct_node *node,
                                   const oct_conv_dims *d, const oct_requant *q,
                                   const oct_tensor *w, const oct_tensor *bias,
