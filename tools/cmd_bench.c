@@ -153,9 +153,20 @@ int cmd_bench(int argc, char **argv) {
   struct stat st;
   if (stat(a.model, &st) != 0) return cli_error("bench: cannot open '%s'", a.model);
 
+  /* As in `octet run`: the pool starts once, before the interpreter, and
+   * lives as long as it. Without it the runtime ignores opts.threads. */
+  oct_threadpool *pool = NULL;
+  if (a.opts.threads > 1) {
+    if (oct_threadpool_create(a.opts.threads, &pool))
+      return cli_error("bench: cannot start %d threads", a.opts.threads);
+    oct_threadpool_options(pool, &a.opts);
+  }
   cli_model m;
   double t0 = bench_now_us();
-  if (cli_model_open(&m, a.model, &a.opts)) return 1;
+  if (cli_model_open(&m, a.model, &a.opts)) {
+    oct_threadpool_destroy(pool);
+    return 1;
+  }
   double init_us = bench_now_us() - t0;
 
   uint64_t seed = 0x6f63746574ULL; /* "octet" */
@@ -164,6 +175,7 @@ int cmd_bench(int argc, char **argv) {
   double *lat = malloc((size_t)a.runs * sizeof *lat);
   if (!lat) {
     cli_model_close(&m);
+    oct_threadpool_destroy(pool);
     return cli_error("bench: out of memory");
   }
   int rc = 0;
@@ -247,5 +259,6 @@ int cmd_bench(int argc, char **argv) {
 done:
   free(lat);
   cli_model_close(&m);
+  oct_threadpool_destroy(pool);
   return rc;
 }
