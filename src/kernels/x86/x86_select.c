@@ -201,9 +201,9 @@ oct_status oct_x86_select_dwconv_u8(oct_ctx *ctx, oct_node *node,
   if (!st && chosen) *fn = oct_x86_dwconv2d_u8;
   return st;
 }
-#endif
 
 size_t oct_x86_gemm_scratch_stride(const void *packed) {
   const size_t b = oct_x86_gemm_scratch_bytes((const oct_x86_gemm_plan *)packed);
   return (b + 63) & ~(size_t)63;
 }
+#endif
