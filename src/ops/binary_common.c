@@ -12,7 +12,7 @@ typedef struct binary_data {
   oct_binary_kind kind;
   oct_dtype type;
   int pot; /* int16 ADD/SUB on power-of-two scales */
-  int fast_s8; /* int8/uint8 ADD runs the x86 AVX-512 kernel */
+  int fast_s8; /* int8/uint8 ADD runs the x86 AVX-512 or AVX2 kernel */
   oct_bcast_shape shape;
   union {
     oct_arith_f32_params f32;
@@ -172,9 +172,11 @@ oct_status oct_binary_prepare(oct_ctx *ctx, oct_node *node,
 #if defined(__x86_64__)
       if (!st && kind == OCT_BINARY_ADD && (t == OCT_INT8 || t == OCT_UINT8) &&
           oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
-          (oct_cpu_usable() & OCT_CPU_AVX512)) {
+          (oct_cpu_usable() & OCT_CPU_AVX2)) {
+        const int w = (oct_cpu_usable() & OCT_CPU_AVX512) != 0;
         d->fast_s8 = 1;
-        node->kernel = t == OCT_INT8 ? "s8 avx512" : "u8 avx512";
+        node->kernel = t == OCT_INT8 ? (w ? "s8 avx512" : "s8 avx2")
+                                     : (w ? "u8 avx512" : "u8 avx2");
       }
 #endif
       return st;

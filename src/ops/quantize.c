@@ -20,7 +20,7 @@ typedef struct quantize_data {
   oct_dtype in_type, out_type;
   oct_affine_params aff;
   oct_requant_params rq;
-  int fast_s8; /* float -> int8 or 8-bit requantization on x86 AVX-512 */
+  int fast_s8; /* float -> int8 or 8-bit requantization on x86 AVX-512 or AVX2 */
 } quantize_data;
 
 static int requant_pair_supported(oct_dtype i, oct_dtype o) {
@@ -59,9 +59,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     d->aff.zero_point = out->zero_point;
 #if defined(__x86_64__)
     if (to == OCT_INT8 && oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
-        (oct_cpu_usable() & OCT_CPU_AVX512)) {
+        (oct_cpu_usable() & OCT_CPU_AVX2)) {
       d->fast_s8 = 1;
-      node->kernel = "f32->s8 avx512";
+      node->kernel = (oct_cpu_usable() & OCT_CPU_AVX512) ? "f32->s8 avx512"
+                                                         : "f32->s8 avx2";
     }
 #endif
     return OCT_OK;
@@ -79,9 +80,10 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
   d->rq.out_zero_point = out->zero_point;
 #if defined(__x86_64__)
   if ((ti == OCT_INT8 || ti == OCT_UINT8) && oct_ctx_kernels(ctx) != OCT_KERNELS_REF &&
-      (oct_cpu_usable() & OCT_CPU_AVX512)) {
+      (oct_cpu_usable() & OCT_CPU_AVX2)) {
     d->fast_s8 = 1;
-    node->kernel = "8-bit requant avx512";
+    node->kernel = (oct_cpu_usable() & OCT_CPU_AVX512) ? "8-bit requant avx512"
+                                                       : "8-bit requant avx2";
   }
 #endif
   return oct_ew_multiplier(ctx, node, (double)in->scale / (double)out->scale, 0,

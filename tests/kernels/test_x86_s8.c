@@ -496,13 +496,22 @@ int main(void) {
     if (dw[i] != OCT_X86_AVX512VNNI) dw_cases(dw[i], 300, 1);
     printf("dw %s: checked\n", oct_x86_isa_name(dw[i]));
   }
-  if (cpu_has(OCT_X86_AVX512)) {
+  /* ADD, QUANTIZE and requantization pick AVX-512 when usable: narrow the
+   * mask to reach the AVX2 variants too. */
+  static const uint32_t ew_levels[] = {OCT_CPU_AVX2 | OCT_CPU_FMA, ~0u};
+  static const char *ew_names[] = {"avx2", "avx512"};
+  for (int l = 0; l < 2; l++) {
+    const int have = l == 0 ? cpu_has(OCT_X86_AVX2) : cpu_has(OCT_X86_AVX512);
+    if (!have) {
+      printf("skip add/quantize %s: not supported by this CPU\n", ew_names[l]);
+      continue;
+    }
+    oct_cpu_set_mask(ew_levels[l]);
     add_cases(300);
     quantize_cases();
     requantize8_cases();
-    printf("add avx512: checked\n");
-  } else {
-    printf("skip add avx512: not supported by this CPU\n");
+    oct_cpu_set_mask(~0u);
+    printf("add/quantize %s: checked\n", ew_names[l]);
   }
   model_levels("coral/tf2_mobilenet_v2_1.0_224_ptq.tflite");
   model_levels("coral/mobilenet_v2_1.0_224_quant.tflite");

@@ -1,5 +1,6 @@
-/* AVX-512 int8 and uint8 ADD with the reference kernel's signature and results
- * (oct_add_s8_ref); the caller checks the CPU (OCT_CPU_AVX512). */
+/* AVX-512 or AVX2 int8 and uint8 ADD with the reference kernel's signature and results
+ * (oct_add_s8_ref); the caller checks the CPU has AVX2; AVX-512
+ * is used when usable. */
 #ifndef OCT_KERNELS_X86_ADD_S8_H
 #define OCT_KERNELS_X86_ADD_S8_H
 

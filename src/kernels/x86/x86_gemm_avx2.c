@@ -13,7 +13,7 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
                                       size_t c, int8_t *o, int32_t cols,
                                       const int up) {
   if (cols <= 0) return;
-  const __m256i v = oct_rq256(acc, r, c, up);
+  const __m256i v = up ? oct_rq256_up(acc, r, c) : oct_rq256(acc, r, c, 0);
   const __m128i h = _mm_packs_epi32(_mm256_castsi256_si128(v),
                                     _mm256_extracti128_si256(v, 1));
   /* Low bytes (truncation): the values are already within int8 or
@@ -38,8 +38,8 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
 #define GT_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define GT_STORE(acc, r, c, o, cols, up) store256(acc, r, c, o, cols, up)
 #define GT_MR1 8
-#define GT_MR2 6
-#define GT_MR3 4
+#define GT_MR2 4
+#define GT_MR3 3
 #define GT_MR4 3
 
 #define GT_T OCT_TAVX2

@@ -27,7 +27,8 @@ size_t oct_x86_gemm_plan_bytes(int isa, int32_t k, int32_t n) {
   const size_t np = (size_t)((n + vec - 1) / vec) * (size_t)vec;
   const size_t kp = (size_t)((k + ku - 1) / ku) * (size_t)ku;
   return align64(sizeof(oct_x86_gemm_plan)) + align64(5 * 4 * np) +
-         align64(16 * np) + align64(np * kp * (size_t)elem_of(isa));
+         align64(OCT_X86_FUSE_BYTES(np)) +
+         align64(np * kp * (size_t)elem_of(isa));
 }
 
 /* Weight (c, kk) as the kernels multiply it: int8 as is, or, for uint8,
@@ -77,9 +78,9 @@ const oct_x86_gemm_plan *oct_x86_gemm_plan_init(void *mem, int isa, int32_t k,
     fb[c] = (int32_t)((uint32_t)fb[c] + (uint32_t)in_off * s);
   }
   int64_t *fuse = (int64_t *)(void *)(base + align64(5 * 4 * (size_t)p->np));
-  if (isa == OCT_X86_AVX512VNNI && p->rq.round_up)
-    oct_x86_requant_fuse(&p->rq, fuse, p->np);
-  uint8_t *wp = base + align64(5 * 4 * (size_t)p->np) + align64(16 * (size_t)p->np);
+  if (p->rq.round_up) oct_x86_requant_fuse(&p->rq, fuse, p->np, vec);
+  uint8_t *wp = base + align64(5 * 4 * (size_t)p->np) +
+                align64(OCT_X86_FUSE_BYTES(p->np));
   p->w = wp;
   /* Tile at channel c0 with nv vectors: for each group of ku depths, nv
    * vectors whose lane j holds the ku weights of channel c0 + v*vec + j. */

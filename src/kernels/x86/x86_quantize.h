@@ -1,5 +1,6 @@
-/* AVX-512 float32 -> int8 QUANTIZE, same results as
- * oct_quantize_f32_s8_ref; the caller checks the CPU (OCT_CPU_AVX512). */
+/* AVX-512 or AVX2 float32 -> int8 QUANTIZE, same results as
+ * oct_quantize_f32_s8_ref; the caller checks the CPU has AVX2; AVX-512
+ * is used when usable. */
 #ifndef OCT_KERNELS_X86_QUANTIZE_H
 #define OCT_KERNELS_X86_QUANTIZE_H
 

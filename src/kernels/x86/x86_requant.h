@@ -87,6 +87,39 @@ static OCT_AI OCT_T512BW __m512i oct_rq512_up(__m512i acc,
   return _mm512_add_epi32(v, _mm512_set1_epi32(r->offset));
 }
 
+/* oct_rq512_up on ymm. Without a 64-bit arithmetic shift the product sum
+ * carries 2^63 (k64), which keeps it non-negative as unsigned; since 2^s
+ * divides 2^63, the logical shift then gives the floor plus 2^(63 - s),
+ * whose low half (c32) comes off again in 32 bits. Needs k64/s64/c32. */
+static OCT_AI OCT_TAVX2 __m256i oct_rq256_up(__m256i acc,
+                                            const oct_x86_requant *r,
+                                            size_t c) {
+  __m256i x = _mm256_add_epi32(
+      acc, _mm256_loadu_si256((const __m256i *)(const void *)(r->bias + c)));
+  if (r->any_lsh)
+    x = _mm256_sllv_epi32(
+        x, _mm256_loadu_si256((const __m256i *)(const void *)(r->lsh + c)));
+  __m256i pe = _mm256_add_epi64(
+      _mm256_mul_epi32(
+          x, _mm256_loadu_si256((const __m256i *)(const void *)(r->mult + c))),
+      _mm256_loadu_si256((const __m256i *)(const void *)(r->k64 + c)));
+  __m256i po = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32),
+                       _mm256_loadu_si256(
+                           (const __m256i *)(const void *)(r->mult + c + 1))),
+      _mm256_loadu_si256((const __m256i *)(const void *)(r->k64 + c + 4)));
+  pe = _mm256_srlv_epi64(
+      pe, _mm256_loadu_si256((const __m256i *)(const void *)(r->s64 + c)));
+  po = _mm256_srlv_epi64(
+      po, _mm256_loadu_si256((const __m256i *)(const void *)(r->s64 + c + 4)));
+  __m256i v = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+  v = _mm256_sub_epi32(
+      v, _mm256_loadu_si256((const __m256i *)(const void *)(r->c32 + c)));
+  v = _mm256_max_epi32(v, _mm256_set1_epi32(r->lo));
+  v = _mm256_min_epi32(v, _mm256_set1_epi32(r->hi));
+  return _mm256_add_epi32(v, _mm256_set1_epi32(r->offset));
+}
+
 static OCT_AI OCT_TAVX2 __m256i oct_rq256(__m256i acc,
                                          const oct_x86_requant *r, size_t c,
                                          const int up) {
@@ -140,6 +173,24 @@ static OCT_AI OCT_T512BW __m512i rdivpot512(__m512i v, __m128i e,
   const __mmask16 k = _mm512_cmpgt_epi32_mask(rem, thr);
   v = _mm512_sra_epi32(v, e);
   return _mm512_mask_add_epi32(v, k, v, _mm512_set1_epi32(1));
+}
+
+/* The same two on ymm (AVX2). */
+static OCT_AI OCT_TAVX2 __m256i srdhm256(__m256i x, __m256i m) {
+  const __m256i half = _mm256_set1_epi64x((int64_t)1 << 30);
+  const __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(x, m), half);
+  const __m256i po =
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), m), half);
+  return _mm256_blend_epi32(_mm256_srli_epi64(pe, 31),
+                            _mm256_slli_epi64(po, 1), 0xAA);
+}
+
+static OCT_AI OCT_TAVX2 __m256i rdivpot256(__m256i v, __m128i e,
+                                           __m256i mask) {
+  const __m256i rem = _mm256_and_si256(v, mask);
+  const __m256i thr =
+      _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(v, 31));
+  return _mm256_sub_epi32(_mm256_sra_epi32(v, e), _mm256_cmpgt_epi32(rem, thr));
 }
 
 #endif /* OCT_KERNELS_X86_REQUANT_H */

@@ -53,10 +53,15 @@ typedef struct oct_x86_requant {
   int32_t offset;   /* output_offset */
   int32_t round_up; /* q->rounding == OCT_ROUND_UP */
   int32_t any_lsh;  /* some lsh is nonzero */
-  /* AVX-512 GEMM with ties up only (else NULL): the high multiply and the
-   * rounding shift fused, per 16 channels 8 even-lane then 8 odd-lane
-   * int64 values: k64 = 2^30 + (rsh ? 2^(30 + rsh) : 0), s64 = 31 + rsh. */
+  /* GEMM with ties up only (else NULL): the high multiply and the
+   * rounding shift fused, per vector of channels (16 on AVX-512, 8 on
+   * AVX2) the even-lane then the odd-lane int64 values:
+   * k64 = 2^30 + (rsh ? 2^(30 + rsh) : 0), s64 = 31 + rsh. AVX2 has only
+   * a logical 64-bit shift, so its k64 also holds 2^63 (the sum is then
+   * never negative as unsigned) and c32 (per channel, in order) is the low
+   * half of 2^(63 - s64) that this adds after the shift. */
   const int64_t *k64, *s64;
+  const int32_t *c32;
 } oct_x86_requant;
 
 /* ---- GEMM (CONV_2D, FULLY_CONNECTED) ---- */
@@ -191,8 +196,11 @@ void oct_x86_requant_init(oct_x86_requant *r, int32_t *mem, int32_t np,
                           const int32_t *perm, int32_t n, const int32_t *bias,
                           const oct_requant *q);
 
-/* Fills r->k64/s64 (2 * np int64 from mem; np a multiple of 16) from
- * r->rsh; for ties-up AVX-512 GEMMs. */
-void oct_x86_requant_fuse(oct_x86_requant *r, int64_t *mem, int32_t np);
+/* Fills r->k64/s64 (2 * np int64 from mem, then for vec 8 np int32 of
+ * c32; np a multiple of vec) from r->rsh; for ties-up GEMMs with vec
+ * channels per vector (16: AVX-512, 8: AVX2). */
+#define OCT_X86_FUSE_BYTES(np) (20 * (size_t)(np))
+void oct_x86_requant_fuse(oct_x86_requant *r, int64_t *mem, int32_t np,
+                          int32_t vec);
 
 #endif /* OCT_KERNELS_X86_S8_H */
