@@ -3,13 +3,18 @@
  * benchmark_model.
  *
  *   octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--ref]
- *               [--verbose]
+ *               [--verbose] [--profile]
  *
  * Reports the time to load and initialize (file read, arena sizing, arena
  * allocation, interpreter init), the first invoke on its own (it pays for
  * cold caches and page faults), then median / p90 / min / mean over `runs`
  * invokes after `warmup` more. One interpreter and one arena serve every run,
  * as an application would use them, so the numbers include no allocation.
+ *
+ * --profile then runs `runs` more invokes op by op
+ * (oct_interp_invoke_ops) and prints each op type and kernel's share: the
+ * median time of each op, summed per (type, kernel), like benchmark_model's
+ * --enable_op_profiling. The per-op clock reads add a little to each op.
  *
  * Inputs are filled once from a fixed-seed generator, so two runs of the same
  * model compute the same thing: floats uniform in [-1, 1), int8/uint8/int16
@@ -29,7 +34,7 @@
 typedef struct bench_args {
   const char *model;
   long threads, warmup, runs;
-  int json, verbose;
+  int json, verbose, profile;
   oct_options opts;
 } bench_args;
 
@@ -62,6 +67,8 @@ static int parse_args(int argc, char **argv, bench_args *a) {
       a->opts.kernels = OCT_KERNELS_REF;
     } else if (!strcmp(o, "--verbose") || !strcmp(o, "-v")) {
       a->verbose = 1;
+    } else if (!strcmp(o, "--profile")) {
+      a->profile = 1;
     } else if (o[0] == '-') {
       return cli_error("bench: unknown option '%s'", o);
     } else if (!a->model) {
@@ -147,6 +154,58 @@ static double percentile(const double *v, long n, double p) {
   return v[k - 1];
 }
 
+/* Per (type, kernel): summed median op time. */
+typedef struct prof_row {
+  const char *type, *kernel;
+  int n;
+  double us;
+} prof_row;
+
+static int cmp_prof(const void *a, const void *b) {
+  const double x = ((const prof_row *)a)->us, y = ((const prof_row *)b)->us;
+  return (x < y) - (x > y);
+}
+
+/* Times every op over `runs` op-by-op invokes; fills rows (sorted, most
+ * time first) and returns how many, or -1 on failure (message printed). */
+static int profile_ops(oct_interp *it, long runs, prof_row *rows,
+                       double *total) {
+  const int ops = oct_interp_op_count(it);
+  double *t = malloc((size_t)ops * (size_t)runs * sizeof *t);
+  if (!t) return cli_error("bench: out of memory"), -1;
+  for (long r = 0; r < runs; r++)
+    for (int i = 0; i < ops; i++) {
+      const double t0 = bench_now_us();
+      if (oct_interp_invoke_ops(it, i, 1) != OCT_OK) {
+        free(t);
+        return cli_error("bench: op %d failed: %s", i, oct_interp_error(it)), -1;
+      }
+      t[(size_t)i * (size_t)runs + (size_t)r] = bench_now_us() - t0;
+    }
+  int kinds = 0;
+  *total = 0;
+  for (int i = 0; i < ops; i++) {
+    double *v = t + (size_t)i * (size_t)runs;
+    qsort(v, (size_t)runs, sizeof *v, cmp_double);
+    const double med = runs % 2 ? v[runs / 2] : 0.5 * (v[runs / 2 - 1] + v[runs / 2]);
+    oct_op_info info;
+    if (oct_interp_op_info(it, i, &info) != OCT_OK) continue;
+    const char *type = info.type ? info.type : "?", *kern = info.kernel ? info.kernel : "?";
+    int k = 0;
+    while (k < kinds && (strcmp(rows[k].type, type) || strcmp(rows[k].kernel, kern))) k++;
+    if (k == kinds) {
+      if (kinds == BENCH_MAX_KINDS) continue;
+      rows[kinds++] = (prof_row){type, kern, 0, 0};
+    }
+    rows[k].n++;
+    rows[k].us += med;
+    *total += med;
+  }
+  free(t);
+  qsort(rows, (size_t)kinds, sizeof *rows, cmp_prof);
+  return kinds;
+}
+
 int cmd_bench(int argc, char **argv) {
   bench_args a;
   if (parse_args(argc, argv, &a)) return 2;
@@ -190,6 +249,14 @@ int cmd_bench(int argc, char **argv) {
   }
   if (s != OCT_OK) {
     rc = cli_error("bench: %s: invoke failed: %s", a.model, oct_interp_error(m.it));
+    goto done;
+  }
+
+  prof_row prof[BENCH_MAX_KINDS];
+  double prof_total = 0;
+  int prof_kinds = 0;
+  if (a.profile && (prof_kinds = profile_ops(m.it, a.runs, prof, &prof_total)) < 0) {
+    rc = 1;
     goto done;
   }
 
@@ -237,6 +304,18 @@ int cmd_bench(int argc, char **argv) {
       }
       json_end_array(&j);
     }
+    if (a.profile) {
+      json_begin_array(&j, "profile");
+      for (int k = 0; k < prof_kinds; k++) {
+        json_begin_object(&j, NULL);
+        json_string(&j, "op", prof[k].type);
+        json_string(&j, "kernel", prof[k].kernel);
+        json_int(&j, "count", prof[k].n);
+        json_double(&j, "us", prof[k].us);
+        json_end_object(&j);
+      }
+      json_end_array(&j);
+    }
     json_end_object(&j);
   } else {
     printf("model:     %s (%zu bytes)\n", a.model, m.size);
@@ -254,6 +333,12 @@ int cmd_bench(int argc, char **argv) {
       printf("kernels:\n");
       for (int k = 0; k < kinds; k++)
         printf("  %-24s %-24s x%d\n", kc[k].type, kc[k].kernel, kc[k].n);
+    }
+    if (a.profile) {
+      printf("profile:   median per op, summed (%.1f us in all)\n", prof_total);
+      for (int k = 0; k < prof_kinds; k++)
+        printf("  %-24s %-24s x%-4d %10.1f us %5.1f%%\n", prof[k].type, prof[k].kernel,
+               prof[k].n, prof[k].us, prof_total > 0 ? 100.0 * prof[k].us / prof_total : 0.0);
     }
   }
 done:

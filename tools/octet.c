@@ -16,7 +16,7 @@ static void usage(FILE *f) {
           "  octet convert IN.{onnx,tflite} -o OUT.tflite [--no-optimize] [--nhwc-io]\n"
           "                [--batch N] [--json] [--quantize MODE [--calibration X.npy]]\n"
           "  octet eval MODEL [MODEL ...] --data X.npy [--labels Y.npy] [--limit N] [--json]\n"
-          "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--verbose]\n"
+          "  octet bench MODEL [--threads N] [--warmup N] [--runs N] [--json] [--verbose] [--profile]\n"
           "\n"
           "common options: --ref (reference kernels only), --json,\n"
           "  --threads N (run: split conv/depthwise/fully connected over N threads)\n",

@@ -176,6 +176,12 @@ oct_status oct_interp_init(oct_interp **out, const void *model,
 /* Runs the graph once. Never allocates. */
 oct_status oct_interp_invoke(oct_interp *it);
 
+/* Runs ops [first, first + count) only, in graph order: calling it over
+ * consecutive ranges that cover every op is one invoke (a profiler times
+ * ops one by one this way). OCT_ERR_INVALID_ARG for a range outside the
+ * graph. */
+oct_status oct_interp_invoke_ops(oct_interp *it, int first, int count);
+
 /* The message of the last failed call on this interpreter ("" if none). */
 const char *oct_interp_error(const oct_interp *it);
 

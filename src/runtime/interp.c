@@ -139,8 +139,15 @@ oct_status oct_interp_init_records(oct_interp **out, const void *model, size_t m
 
 oct_status oct_interp_invoke(oct_interp *it) {
   if (!it || it->magic != OCT_INTERP_MAGIC) return OCT_ERR_INVALID_ARG;
+  return oct_interp_invoke_ops(it, 0, it->n_nodes);
+}
+
+oct_status oct_interp_invoke_ops(oct_interp *it, int first, int count) {
+  if (!it || it->magic != OCT_INTERP_MAGIC || first < 0 || count < 0 ||
+      first > it->n_nodes || count > it->n_nodes - first)
+    return OCT_ERR_INVALID_ARG;
   struct oct_ctx ctx = {it};
-  for (int32_t i = 0; i < it->n_nodes; i++) {
+  for (int32_t i = first; i < first + count; i++) {
     oct_status st = it->ops[i]->eval(&ctx, &it->nodes[i]);
     if (st) {
       if (!it->error[0])

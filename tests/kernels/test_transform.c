@@ -483,9 +483,90 @@ static void test_depth_to_space_op(void) {
                OCT_ERR_SHAPE);
 }
 
+/* Random transposes (short innermost dims included) and pads (trailing
+ * dims unpadded included) against per-element index arithmetic. */
+static uint32_t tr_rng = 12345;
+static int32_t tr_rand(int32_t lo, int32_t hi) {
+  tr_rng = tr_rng * 1103515245u + 12345u;
+  return lo + (int32_t)((tr_rng >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+static void test_random_transpose_pad(void) {
+  static uint32_t in[4096], got[8192], want[8192];
+  for (int trial = 0; trial < 400; trial++) {
+    const int32_t r = tr_rand(1, 5), es = (int32_t[]){1, 2, 4}[tr_rand(0, 2)];
+    int32_t dims[5], perm[5], n = 1;
+    for (int i = 0; i < r; i++) {
+      dims[i] = tr_rand(1, i == r - 1 ? 9 : 5);
+      n *= dims[i];
+      perm[i] = i;
+    }
+    for (int i = r - 1; i > 0; i--) {
+      const int j = tr_rand(0, i), t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    uint8_t *ib = (uint8_t *)in;
+    for (size_t i = 0; i < (size_t)n * (size_t)es; i++) ib[i] = (uint8_t)tr_rand(0, 255);
+    oct_strided_copy_params p;
+    oct_transpose_params(r, dims, perm, es, &p);
+    oct_strided_copy_simplify(&p);
+    oct_strided_copy_ref(&p, in, got);
+    int32_t st[5], s = 1;
+    for (int i = r - 1; i >= 0; i--) st[i] = s, s *= dims[i];
+    int32_t idx[5] = {0};
+    for (int32_t o = 0; o < n; o++) {
+      int32_t src = 0;
+      for (int i = 0; i < r; i++) src += idx[i] * st[perm[i]];
+      memcpy((uint8_t *)want + (size_t)o * es, ib + (size_t)src * es, (size_t)es);
+      for (int i = r - 1; i >= 0; i--) {
+        if (++idx[i] < dims[perm[i]]) break;
+        idx[i] = 0;
+      }
+    }
+    CHECK_MSG(!memcmp(got, want, (size_t)n * es), "transpose trial %d", trial);
+
+    oct_pad_params q;
+    memset(&q, 0, sizeof q);
+    q.rank = r;
+    q.elem_size = es;
+    for (int i = 0; i < es; i++) q.value[i] = (uint8_t)(0x5A + i);
+    int32_t od[5], on = 1;
+    for (int i = 0; i < r; i++) {
+      q.in_dims[i] = dims[i];
+      const int padded = tr_rand(0, 2) > 0;
+      q.before[i] = padded ? tr_rand(0, 2) : 0;
+      q.after[i] = padded ? tr_rand(0, 2) : 0;
+      od[i] = dims[i] + q.before[i] + q.after[i];
+      on *= od[i];
+    }
+    if ((size_t)on * es > sizeof want) continue;
+    oct_pad_ref(&q, in, got);
+    int32_t oi[5] = {0};
+    for (int32_t o = 0; o < on; o++) {
+      int inside = 1;
+      int32_t src = 0;
+      for (int i = 0; i < r; i++) {
+        const int32_t x = oi[i] - q.before[i];
+        inside &= x >= 0 && x < dims[i];
+        src = src * dims[i] + x;
+      }
+      uint8_t *w = (uint8_t *)want + (size_t)o * es;
+      if (inside) memcpy(w, ib + (size_t)src * es, (size_t)es);
+      else memcpy(w, q.value, (size_t)es);
+      for (int i = r - 1; i >= 0; i--) {
+        if (++oi[i] < od[i]) break;
+        oi[i] = 0;
+      }
+    }
+    CHECK_MSG(!memcmp(got, want, (size_t)on * es), "pad trial %d", trial);
+  }
+}
+
 int main(void) {
   test_strided_copy();
   test_pad_kernel();
+  test_random_transpose_pad();
   test_concat_kernels();
   test_strided_slice_op();
   test_non_constant_operand();

@@ -58,6 +58,40 @@ static void copy_row(uint8_t *dst, const uint8_t *src, int32_t count,
   }
 }
 
+/* Element (j of the inner dim, i of dim r-2, step 1) of a block. */
+#define SHORT_INNER(T)                                                  \
+  do {                                                                  \
+    const T *s_ = (const T *)(const void *)(src + off * es);            \
+    T *d_ = (T *)(void *)dst;                                           \
+    for (int32_t j = 0; j < inner; j++)                                 \
+      for (int32_t i = 0; i < rows; i++)                                \
+        d_[(size_t)i * (size_t)inner + (size_t)j] = s_[i + j * step];   \
+  } while (0)
+
+static void short_inner(const oct_strided_copy_params *p, const uint8_t *src,
+                        uint8_t *dst) {
+  const int32_t r = p->rank, es = p->elem_size;
+  const int32_t inner = p->dims[r - 1], rows = p->dims[r - 2];
+  const int64_t step = p->step[r - 1];
+  const size_t block = (size_t)inner * (size_t)rows * (size_t)es;
+  int32_t idx[OCT_COPY_MAX_RANK] = {0};
+  int64_t off = p->start;
+  for (;;) {
+    if (es == 1) SHORT_INNER(uint8_t);
+    else if (es == 2) SHORT_INNER(uint16_t);
+    else SHORT_INNER(uint32_t);
+    dst += block;
+    int32_t a = r - 3;
+    for (; a >= 0; a--) {
+      off += p->step[a];
+      if (++idx[a] < p->dims[a]) break;
+      off -= p->step[a] * p->dims[a];
+      idx[a] = 0;
+    }
+    if (a < 0) return;
+  }
+}
+
 void oct_strided_copy_ref(const oct_strided_copy_params *p, const void *in,
                           void *out) {
   const uint8_t *src = (const uint8_t *)in;
@@ -70,6 +104,14 @@ void oct_strided_copy_ref(const oct_strided_copy_params *p, const void *in,
   }
   const int32_t inner = p->dims[r - 1];
   const int64_t inner_step = p->step[r - 1];
+  if (r >= 2 && inner <= 8 && inner_step != 1 && p->step[r - 2] == 1 &&
+      (es == 1 || es == 2 || es == 4)) {
+    /* A transpose to a short innermost dim (NCHW -> NHWC with 3
+     * channels): walking the contiguous input dim in the inner loop reads
+     * sequentially instead of `inner` elements per row, far apart. */
+    short_inner(p, src, dst);
+    return;
+  }
   const size_t row_bytes = (size_t)inner * (size_t)es;
   int32_t idx[OCT_COPY_MAX_RANK] = {0};
   int64_t off = p->start;
@@ -129,7 +171,32 @@ static void fill_elems(uint8_t *dst, size_t count, const uint8_t *value,
     oct_memcpy(dst + i * (size_t)es, value, (size_t)es);
 }
 
-void oct_pad_ref(const oct_pad_params *p, const void *in, void *out) {
+/* Folds every unpadded dim into the dim before it (dims, before and after
+ * scale by its extent), so that a row copied at once spans all of them:
+ * padding H and W of NHWC copies W*C bytes per row, not C. */
+static void pad_merge(const oct_pad_params *in, oct_pad_params *p) {
+  *p = *in;
+  int32_t r = p->rank;
+  while (r > 1 && p->before[r - 1] == 0 && p->after[r - 1] == 0) {
+    const int64_t e = p->in_dims[r - 1];
+    const int64_t d = (int64_t)p->in_dims[r - 2] * e;
+    const int64_t b = (int64_t)p->before[r - 2] * e;
+    const int64_t a = (int64_t)p->after[r - 2] * e;
+    if (d > INT32_MAX || b > INT32_MAX || a > INT32_MAX ||
+        d + b + a > INT32_MAX)
+      break;
+    p->in_dims[r - 2] = (int32_t)d;
+    p->before[r - 2] = (int32_t)b;
+    p->after[r - 2] = (int32_t)a;
+    r--;
+  }
+  p->rank = r;
+}
+
+void oct_pad_ref(const oct_pad_params *pin, const void *in, void *out) {
+  oct_pad_params merged;
+  pad_merge(pin, &merged);
+  const oct_pad_params *p = &merged;
   const int32_t r = p->rank;
   const int32_t es = p->elem_size;
   int64_t out_stride[OCT_COPY_MAX_RANK];

@@ -55,6 +55,15 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
 #define GT_NAME(x) x##_vnni
 #include "x86_gemm_tile.h"
 
+OCT_TAVX2 void oct_x86_widen_avx2(int16_t *dst, const int8_t *src, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm256_storeu_si256(
+        (__m256i *)(void *)(dst + i),
+        _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
 void oct_x86_gemm_run_avx2(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
                            int32_t m, int8_t *out, void *scratch) {
   gemm_avx2(p, s, m, out, scratch);

@@ -137,7 +137,8 @@ static void put_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
     for (int32_t i = 0; i < n; i++) dst[i] = (int16_t)zp;
     return;
   }
-  for (int32_t i = 0; i < n; i++) dst[i] = src[i];
+  /* Only the AVX2 GEMM packs A as int16. */
+  oct_x86_widen_avx2(dst, src, (size_t)n);
 }
 
 /* uint8 inputs: A holds x itself (VNNI) or x widened to int16. */

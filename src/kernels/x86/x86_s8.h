@@ -134,6 +134,8 @@ void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
 
 /* dst[i] = src[i] ^ 0x80 (x + 128 as u8), 64 bytes at a time. */
 void oct_x86_flip_avx512(uint8_t *dst, const int8_t *src, size_t n);
+/* dst[i] = src[i] widened to int16 (AVX2 only: the caller checks). */
+void oct_x86_widen_avx2(int16_t *dst, const int8_t *src, size_t n);
 
 /* Per-ISA GEMM drivers (x86_gemm_avx512.c, x86_gemm_avx2.c). */
 void oct_x86_gemm_run_avx512vnni(const oct_x86_gemm_plan *p,
