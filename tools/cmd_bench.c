@@ -116,6 +116,23 @@ static void fill_input(oct_interp *it, int i, uint64_t *seed) {
   }
 }
 
+static size_t input_bytes(oct_interp *it, int i) {
+  oct_tensor_info ti;
+  if (oct_interp_tensor_info(it, oct_interp_input_index(it, i), &ti) != OCT_OK) return 0;
+  return ti.bytes;
+}
+
+/* Copies the inputs saved after fill_input back into the interpreter. */
+static void restore_inputs(oct_interp *it, const uint8_t *saved) {
+  size_t off = 0;
+  for (int i = 0; i < oct_interp_input_count(it); i++) {
+    const size_t n = input_bytes(it, i);
+    void *d = oct_interp_input_data(it, i);
+    if (d && n) memcpy(d, saved + off, n);
+    off += n;
+  }
+}
+
 /* Which kernel variant each op type runs, as "CONV_2D ref x35": a benchmark
  * number means little without knowing which code produced it. */
 #define BENCH_MAX_KINDS 64
@@ -168,12 +185,13 @@ static int cmp_prof(const void *a, const void *b) {
 
 /* Times every op over `runs` op-by-op invokes; fills rows (sorted, most
  * time first) and returns how many, or -1 on failure (message printed). */
-static int profile_ops(oct_interp *it, long runs, prof_row *rows,
-                       double *total) {
+static int profile_ops(oct_interp *it, long runs, const uint8_t *saved,
+                       prof_row *rows, double *total) {
   const int ops = oct_interp_op_count(it);
   double *t = malloc((size_t)ops * (size_t)runs * sizeof *t);
   if (!t) return cli_error("bench: out of memory"), -1;
-  for (long r = 0; r < runs; r++)
+  for (long r = 0; r < runs; r++) {
+    restore_inputs(it, saved);
     for (int i = 0; i < ops; i++) {
       const double t0 = bench_now_us();
       if (oct_interp_invoke_ops(it, i, 1) != OCT_OK) {
@@ -182,6 +200,7 @@ static int profile_ops(oct_interp *it, long runs, prof_row *rows,
       }
       t[(size_t)i * (size_t)runs + (size_t)r] = bench_now_us() - t0;
     }
+  }
   int kinds = 0;
   *total = 0;
   for (int i = 0; i < ops; i++) {
@@ -228,11 +247,31 @@ int cmd_bench(int argc, char **argv) {
   }
   double init_us = bench_now_us() - t0;
 
+  /* The plan may reuse input bytes during invoke: every run gets the same
+   * inputs again (copied back outside the timed part). */
   uint64_t seed = 0x6f63746574ULL; /* "octet" */
-  for (int i = 0; i < oct_interp_input_count(m.it); i++) fill_input(m.it, i, &seed);
+  const int n_in = oct_interp_input_count(m.it);
+  size_t in_bytes = 0;
+  for (int i = 0; i < n_in; i++) {
+    fill_input(m.it, i, &seed);
+    in_bytes += input_bytes(m.it, i);
+  }
+  uint8_t *saved = malloc(in_bytes ? in_bytes : 1);
+  if (!saved) {
+    cli_model_close(&m);
+    oct_threadpool_destroy(pool);
+    return cli_error("bench: out of memory");
+  }
+  in_bytes = 0;
+  for (int i = 0; i < n_in; i++) {
+    const size_t n = input_bytes(m.it, i);
+    if (n) memcpy(saved + in_bytes, oct_interp_input_data(m.it, i), n);
+    in_bytes += n;
+  }
 
   double *lat = malloc((size_t)a.runs * sizeof *lat);
   if (!lat) {
+    free(saved);
     cli_model_close(&m);
     oct_threadpool_destroy(pool);
     return cli_error("bench: out of memory");
@@ -241,8 +280,12 @@ int cmd_bench(int argc, char **argv) {
   t0 = bench_now_us();
   oct_status s = oct_interp_invoke(m.it);
   double first_us = bench_now_us() - t0;
-  for (long r = 0; s == OCT_OK && r < a.warmup; r++) s = oct_interp_invoke(m.it);
+  for (long r = 0; s == OCT_OK && r < a.warmup; r++) {
+    restore_inputs(m.it, saved);
+    s = oct_interp_invoke(m.it);
+  }
   for (long r = 0; s == OCT_OK && r < a.runs; r++) {
+    restore_inputs(m.it, saved);
     t0 = bench_now_us();
     s = oct_interp_invoke(m.it);
     lat[r] = bench_now_us() - t0;
@@ -255,7 +298,7 @@ int cmd_bench(int argc, char **argv) {
   prof_row prof[BENCH_MAX_KINDS];
   double prof_total = 0;
   int prof_kinds = 0;
-  if (a.profile && (prof_kinds = profile_ops(m.it, a.runs, prof, &prof_total)) < 0) {
+  if (a.profile && (prof_kinds = profile_ops(m.it, a.runs, saved, prof, &prof_total)) < 0) {
     rc = 1;
     goto done;
   }
@@ -343,6 +386,7 @@ int cmd_bench(int argc, char **argv) {
   }
 done:
   free(lat);
+  free(saved);
   cli_model_close(&m);
   oct_threadpool_destroy(pool);
   return rc;

@@ -173,7 +173,9 @@ oct_status oct_interp_init(oct_interp **out, const void *model,
                            size_t model_size, void *arena, size_t arena_size,
                            const oct_options *opts, oct_error *err);
 
-/* Runs the graph once. Never allocates. */
+/* Runs the graph once. Never allocates. The memory plan may reuse a model
+ * input's bytes once the last op reading it has run (as TFLite Micro's
+ * planner does): write the inputs before every invoke. */
 oct_status oct_interp_invoke(oct_interp *it);
 
 /* Runs ops [first, first + count) only, in graph order: calling it over

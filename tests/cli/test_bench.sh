@@ -57,6 +57,23 @@ want=$("$octet" inspect --json "$m" | /usr/bin/python3 -c 'import json,sys; prin
 got=$("$octet" bench "$m" --json --runs 1 --warmup 0 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["arena_bytes"])')
 [ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "arena_bytes $got != inspect's $want"
 
+# --profile: one row per (op type, kernel), counts adding up to the op
+# count `inspect` reports, times positive and about one invoke in all.
+if "$octet" bench "$m" --json --runs 5 --warmup 1 --profile >"$tmp/p.json" 2>"$tmp/err" &&
+   "$octet" inspect --json "$m" >"$tmp/i.json" 2>>"$tmp/err" &&
+   /usr/bin/python3 - "$tmp/p.json" "$tmp/i.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); ins = json.load(open(sys.argv[2]))
+rows = d["profile"]
+ops = ins["ops"] if isinstance(ins.get("ops"), list) else None
+n = len(ops) if ops is not None else ins["op_count"]
+assert sum(r["count"] for r in rows) == n, (rows, n)
+assert all(r["us"] >= 0 for r in rows) and sum(r["us"] for r in rows) > 0, rows
+assert [r["us"] for r in rows] == sorted((r["us"] for r in rows), reverse=True), rows
+assert sum(r["us"] for r in rows) < 20 * d["max_us"], (rows, d["max_us"])
+PY
+then ok; else bad "bench --profile: $(cat "$tmp/err") $(head -c 400 "$tmp/p.json")"; fi
+
 # Text report.
 out=$("$octet" bench "${models[0]}" --runs 5) || bad "bench text exit status"
 for k in "init:" "first:" "median" "p90" "arena:" "peak RSS:"; do

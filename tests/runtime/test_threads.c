@@ -18,6 +18,24 @@ static uint8_t rbyte(void) {
   return (uint8_t)(rng >> 24);
 }
 
+/* The same pseudo-random inputs on every call. */
+static void fill_inputs(oct_interp *it) {
+  rng = 777;
+  for (int i = 0; i < oct_interp_input_count(it); i++) {
+    oct_tensor_info ti;
+    oct_interp_tensor_info(it, oct_interp_input_index(it, i), &ti);
+    uint8_t *p = oct_interp_input_data(it, i);
+    if (ti.dtype == OCT_FLOAT32) {
+      for (size_t j = 0; j < ti.bytes / 4; j++) {
+        const float v = (float)rbyte() / 128.0f - 1.0f;
+        memcpy(p + 4 * j, &v, 4);
+      }
+    } else {
+      for (size_t j = 0; j < ti.bytes; j++) p[j] = rbyte();
+    }
+  }
+}
+
 /* Runs `model` once with `threads` threads; returns the concatenated
  * outputs in a malloc'ed buffer (*n bytes), or NULL on failure. */
 static uint8_t *run_model(const void *model, size_t size, oct_kernel_pref k,
@@ -42,20 +60,7 @@ static uint8_t *run_model(const void *model, size_t size, oct_kernel_pref k,
     CHECK_MSG(0, "init: %s", err.message);
     goto done;
   }
-  rng = 777;
-  for (int i = 0; i < oct_interp_input_count(it); i++) {
-    oct_tensor_info ti;
-    oct_interp_tensor_info(it, oct_interp_input_index(it, i), &ti);
-    uint8_t *p = oct_interp_input_data(it, i);
-    if (ti.dtype == OCT_FLOAT32) {
-      for (size_t j = 0; j < ti.bytes / 4; j++) {
-        const float v = (float)rbyte() / 128.0f - 1.0f;
-        memcpy(p + 4 * j, &v, 4);
-      }
-    } else {
-      for (size_t j = 0; j < ti.bytes; j++) p[j] = rbyte();
-    }
-  }
+  fill_inputs(it);
   if (oct_interp_invoke(it)) {
     CHECK_MSG(0, "invoke: %s", oct_interp_error(it));
     goto done;
@@ -73,6 +78,25 @@ static uint8_t *run_model(const void *model, size_t size, oct_kernel_pref k,
     oct_interp_tensor_info(it, oct_interp_output_index(it, i), &ti);
     memcpy(res + *n, oct_interp_output_data(it, i), ti.bytes);
     *n += ti.bytes;
+  }
+  if (threads == 1) {
+    /* Op by op (oct_interp_invoke_ops, as `octet bench --profile` runs)
+     * is the same invoke; ranges outside the graph are refused. */
+    const int ops = oct_interp_op_count(it);
+    CHECK(oct_interp_invoke_ops(it, -1, 1) == OCT_ERR_INVALID_ARG);
+    CHECK(oct_interp_invoke_ops(it, 0, ops + 1) == OCT_ERR_INVALID_ARG);
+    CHECK(oct_interp_invoke_ops(it, ops, 0) == OCT_OK);
+    /* The plan may reuse an input's bytes once its last reader ran. */
+    fill_inputs(it);
+    for (int i = 0; i < ops; i++) CHECK(oct_interp_invoke_ops(it, i, 1) == OCT_OK);
+    size_t off = 0;
+    for (int i = 0; i < oct_interp_output_count(it); i++) {
+      oct_tensor_info ti;
+      oct_interp_tensor_info(it, oct_interp_output_index(it, i), &ti);
+      CHECK_MSG(!memcmp(res + off, oct_interp_output_data(it, i), ti.bytes),
+                "op-by-op output %d differs", i);
+      off += ti.bytes;
+    }
   }
 done:
   free(arena);
