@@ -3,6 +3,7 @@
 
 #include "../kernels/ref/binary.h"
 #include "ew_util.h"
+#include "op_parallel.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_add_s8.h"
 #include "../runtime/cpu.h"
@@ -295,16 +296,54 @@ static void eval_quant(const binary_data *d, const oct_tensor *a,
   }
 }
 
-oct_status oct_binary_eval(oct_ctx *ctx, oct_node *node) {
-  const binary_data *d = node->data;
-  const oct_tensor *a = oct_input(ctx, node, 0);
-  const oct_tensor *b = oct_input(ctx, node, 1);
-  oct_tensor *o = oct_output(ctx, node, 0);
+static void eval_all(const binary_data *d, const oct_tensor *a,
+                     const oct_tensor *b, oct_tensor *o) {
   if (d->kind == OCT_BINARY_MINIMUM || d->kind == OCT_BINARY_MAXIMUM)
     eval_minmax(d, a, b, o);
   else if (d->type == OCT_FLOAT32 || d->type == OCT_INT32)
     eval_float_int32(d, a, b, o);
   else
     eval_quant(d, a, b, o);
+}
+
+/* Elements below which a flat op is not worth a parallel loop. */
+#define OCT_BINARY_SPLIT_MIN 32768
+
+typedef struct flat_job {
+  const binary_data *d;
+  const oct_tensor *a, *b;
+  oct_tensor *o;
+} flat_job;
+
+/* Elements [e0, e1) of a merged rank-1 shape (inputs contiguous or scalar
+ * broadcasts): the same kernel on views of the three buffers. */
+static void flat_piece(void *arg, int32_t e0, int32_t e1) {
+  const flat_job *j = arg;
+  binary_data d = *j->d;
+  const size_t es = oct_dtype_size(j->o->type);
+  oct_tensor a = *j->a, b = *j->b, o = *j->o;
+  a.data = (uint8_t *)a.data + (size_t)(d.shape.stride1[0] * e0) * es;
+  b.data = (uint8_t *)b.data + (size_t)(d.shape.stride2[0] * e0) * es;
+  o.data = (uint8_t *)o.data + (size_t)e0 * es;
+  d.shape.dims[0] = e1 - e0;
+  eval_all(&d, &a, &b, &o);
+}
+
+oct_status oct_binary_eval(oct_ctx *ctx, oct_node *node) {
+  const binary_data *d = node->data;
+  const oct_tensor *a = oct_input(ctx, node, 0);
+  const oct_tensor *b = oct_input(ctx, node, 1);
+  oct_tensor *o = oct_output(ctx, node, 0);
+  /* Same-shape (or scalar) operands cut into flat pieces over the
+   * threads; every element is computed alone, so the bits do not change.
+   * Inputs and output have one element type here (no comparisons). */
+  if (oct_ctx_threads(ctx) > 1 && d->shape.rank == 1 &&
+      d->shape.dims[0] >= OCT_BINARY_SPLIT_MIN && a->type == o->type &&
+      b->type == o->type) {
+    flat_job j = {d, a, b, o};
+    oct_parallel_ranges(ctx, d->shape.dims[0], 64, flat_piece, &j);
+    return OCT_OK;
+  }
+  eval_all(d, a, b, o);
   return OCT_OK;
 }

@@ -237,6 +237,27 @@ static void fc_channels(void *arg, int32_t c0, int32_t c1) {
   for (int32_t r = 0; r < j->fd->dims.batch; r++) fc_run(j, &d, r, c0);
 }
 
+#if defined(__x86_64__)
+typedef struct fc_tiles_job {
+  const fc_data *fd;
+  const void *in;
+  void *out;
+  uint8_t *scratch;
+  size_t stride; /* bytes of one piece's scratch block */
+  int pieces;
+} fc_tiles_job;
+
+static void fc_tile_pieces(void *arg, int32_t k0, int32_t k1) {
+  const fc_tiles_job *j = arg;
+  const int32_t tiles = oct_x86_fc_tiles(j->fd->packed_s8);
+  for (int32_t k = k0; k < k1; k++)
+    oct_x86_fc_tiles_run(&j->fd->dims, &j->fd->rq, j->in, j->fd->packed_s8,
+                         j->out, j->scratch + (size_t)k * j->stride,
+                         (int32_t)((int64_t)tiles * k / j->pieces),
+                         (int32_t)((int64_t)tiles * (k + 1) / j->pieces));
+}
+#endif
+
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const fc_data *fd = node->data;
   const oct_tensor *in = oct_input(ctx, node, 0);
@@ -249,9 +270,23 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
                oct_scratch(ctx, node, fd->hyb_scratch));
     return OCT_OK;
   }
+#if defined(__x86_64__)
+  const int nthreads = oct_ctx_threads(ctx);
+  if (fd->packed_s8 && nthreads > 1 && fd->dims.batch < nthreads &&
+      oct_x86_fc_tiles(fd->packed_s8) >= nthreads) {
+    /* A small batch: the output channels' N tiles are cut into one piece
+     * per thread, piece k using scratch block k (prepare sized one per
+     * thread). */
+    fc_tiles_job tj = {fd, in->data, out->data,
+                       oct_scratch(ctx, node, fd->scratch_s8),
+                       oct_x86_gemm_scratch_stride(fd->packed_s8), nthreads};
+    oct_parallel_ranges(ctx, nthreads, 1, fc_tile_pieces, &tj);
+    return OCT_OK;
+  }
+#endif
   if (fd->packed_s8) {
     /* The x86 8-bit kernels work on their packed plan with one scratch
-     * block, so they run the whole op on this thread. */
+     * block: one piece, on this thread. */
     if (in->type == OCT_INT8)
       fd->s8(&fd->dims, &fd->rq, in->data,
              fd->packed_s8, b, out->data,

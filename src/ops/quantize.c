@@ -3,6 +3,7 @@
  * the pairs TFLite 2.9 accepts. */
 #include "../kernels/ref/quantize.h"
 #include "ew_util.h"
+#include "op_parallel.h"
 #if defined(__x86_64__)
 #include "../kernels/x86/x86_quantize.h"
 #include "../runtime/cpu.h"
@@ -128,31 +129,60 @@ static void requantize(const quantize_data *d, size_t n, const oct_tensor *in,
   }
 }
 
-static oct_status eval(oct_ctx *ctx, oct_node *node) {
-  const quantize_data *d = node->data;
-  const oct_tensor *in = oct_input(ctx, node, 0);
-  oct_tensor *out = oct_output(ctx, node, 0);
-  const size_t n = (size_t)oct_tensor_elems(in);
+/* Elements [e0, e0 + n) of the tensor. */
+static void quantize_range(const quantize_data *d, const oct_tensor *in,
+                           oct_tensor *out, size_t e0, size_t n) {
+  oct_tensor iv = *in, ov = *out;
+  iv.data = (uint8_t *)in->data + e0 * oct_dtype_size(in->type);
+  ov.data = (uint8_t *)out->data + e0 * oct_dtype_size(out->type);
   switch (d->mode) {
     case Q_F32_S8:
 #if defined(__x86_64__)
       if (d->fast_s8) {
-        oct_x86_quantize_f32_s8(&d->aff, n, in->data, out->data);
+        oct_x86_quantize_f32_s8(&d->aff, n, iv.data, ov.data);
         break;
       }
 #endif
-      oct_quantize_f32_s8_ref(&d->aff, n, in->data, out->data);
+      oct_quantize_f32_s8_ref(&d->aff, n, iv.data, ov.data);
       break;
     case Q_F32_U8:
-      oct_quantize_f32_u8_ref(&d->aff, n, in->data, out->data);
+      oct_quantize_f32_u8_ref(&d->aff, n, iv.data, ov.data);
       break;
     case Q_F32_S16:
-      oct_quantize_f32_s16_ref(&d->aff, n, in->data, out->data);
+      oct_quantize_f32_s16_ref(&d->aff, n, iv.data, ov.data);
       break;
     case Q_REQUANT:
-      requantize(d, n, in, out);
+      requantize(d, n, &iv, &ov);
       break;
   }
+}
+
+typedef struct quantize_job {
+  const quantize_data *d;
+  const oct_tensor *in;
+  oct_tensor *out;
+} quantize_job;
+
+static void quantize_piece(void *arg, int32_t e0, int32_t e1) {
+  const quantize_job *j = arg;
+  quantize_range(j->d, j->in, j->out, (size_t)e0, (size_t)(e1 - e0));
+}
+
+/* Elements below which QUANTIZE is not worth a parallel loop. */
+#define OCT_QUANTIZE_SPLIT_MIN 32768
+
+static oct_status eval(oct_ctx *ctx, oct_node *node) {
+  const quantize_data *d = node->data;
+  const oct_tensor *in = oct_input(ctx, node, 0);
+  oct_tensor *out = oct_output(ctx, node, 0);
+  const int64_t n = oct_tensor_elems(in);
+  /* Each element is converted alone: any cut gives the same bits. */
+  if (oct_ctx_threads(ctx) > 1 && n >= OCT_QUANTIZE_SPLIT_MIN && n <= INT32_MAX) {
+    quantize_job j = {d, in, out};
+    oct_parallel_ranges(ctx, (int32_t)n, 64, quantize_piece, &j);
+    return OCT_OK;
+  }
+  quantize_range(d, in, out, 0, (size_t)n);
   return OCT_OK;
 }
 

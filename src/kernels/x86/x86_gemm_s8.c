@@ -2,6 +2,7 @@
  * (im2col) and dispatch to the per-ISA drivers. See x86_s8.h. */
 #if defined(__x86_64__)
 #include "x86_s8.h"
+#include "x86_select.h"
 
 #include "../../runtime/cpu.h"
 #include "../../runtime/oct_libc.h"
@@ -259,7 +260,7 @@ void oct_x86_conv2d_s8(const oct_conv_dims *d, const oct_requant *q,
                        void *restrict scratch) {
   (void)bias;
   const oct_x86_gemm_plan *p = (const oct_x86_gemm_plan *)(const void *)w;
-  const oct_x86_a_src s = {in, p->direct ? 0 : d, -q->input_offset};
+  const oct_x86_a_src s = {in, p->direct ? 0 : d, -q->input_offset, 0, p->np};
   run(p, &s, d->batch * d->out_h * d->out_w, out, scratch);
 }
 
@@ -285,7 +286,23 @@ void oct_x86_fc_s8(const oct_fc_dims *d, const oct_requant *q,
                    void *restrict scratch) {
   (void)bias;
   const oct_x86_gemm_plan *p = (const oct_x86_gemm_plan *)(const void *)w;
-  const oct_x86_a_src s = {in, 0, -q->input_offset};
+  const oct_x86_a_src s = {in, 0, -q->input_offset, 0, p->np};
   run(p, &s, d->batch, out, scratch);
+}
+
+int32_t oct_x86_fc_tiles(const void *plan) {
+  const oct_x86_gemm_plan *p = plan;
+  const int32_t tile = p->nv * p->vec;
+  return (p->np + tile - 1) / tile;
+}
+
+void oct_x86_fc_tiles_run(const oct_fc_dims *d, const oct_requant *q,
+                          const void *in, const void *plan, void *out,
+                          void *scratch, int32_t t0, int32_t t1) {
+  const oct_x86_gemm_plan *p = plan;
+  const int32_t tile = p->nv * p->vec;
+  const int32_t hi = t1 * tile < p->np ? t1 * tile : p->np;
+  const oct_x86_a_src s = {in, 0, -q->input_offset, t0 * tile, hi};
+  if (s.c_lo < s.c_hi) run(p, &s, d->batch, out, scratch);
 }
 #endif

@@ -115,7 +115,7 @@ static void GT_NAME(gemm)(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
     oct_x86_pack_a(p, s, m0, rows, rows_pad, scratch);
     if (rt) oct_x86_row_terms(p, scratch, rows, terms);
     const uint8_t *a = scratch;
-    for (int32_t c0 = 0; c0 < p->np; c0 += p->nv * GT_LANES) {
+    for (int32_t c0 = s->c_lo; c0 < s->c_hi; c0 += p->nv * GT_LANES) {
       int32_t nv = (p->np - c0) / GT_LANES;
       if (nv > p->nv) nv = p->nv;
       const uint8_t *wt = (const uint8_t *)p->w + (size_t)c0 * lda;

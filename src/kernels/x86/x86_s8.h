@@ -125,6 +125,8 @@ typedef struct oct_x86_a_src {
   const int8_t *in;
   const oct_conv_dims *d; /* NULL: row m is in + m * k */
   int32_t zp;             /* input zero point (padding value) */
+  int32_t c_lo, c_hi;     /* output channels computed: [c_lo, c_hi), on
+                             N-tile starts (c_hi = np: to the end) */
 } oct_x86_a_src;
 
 /* Packs rows [m0, m0 + rows) of A into dst (rows_pad rows of kp

@@ -19,6 +19,14 @@
  * of 64); the scratch requested holds one per thread of the interpreter. */
 size_t oct_x86_gemm_scratch_stride(const void *packed);
 
+/* FULLY_CONNECTED (int8 or uint8: the plan knows) on the output channels
+ * of N tiles [t0, t1) only, of oct_x86_fc_tiles(plan): pieces that split
+ * a small batch over threads. */
+int32_t oct_x86_fc_tiles(const void *plan);
+void oct_x86_fc_tiles_run(const oct_fc_dims *d, const oct_requant *q,
+                          const void *in, const void *plan, void *out,
+                          void *scratch, int32_t t0, int32_t t1);
+
 oct_status oct_x86_select_conv_s8(oct_ctx *ctx, oct_node *node,
                                   const oct_conv_dims *d, const oct_requant *q,
                                   const oct_tensor *w, const oct_tensor *bias,
