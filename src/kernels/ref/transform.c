@@ -207,16 +207,24 @@ void oct_pad_ref(const oct_pad_params *pin, const void *in, void *out) {
   }
   uint8_t *dst = (uint8_t *)out;
   const uint8_t *src = (const uint8_t *)in;
-  fill_elems(dst, (size_t)total, p->value, es);
-
-  /* Then every input row lands at its shifted place. */
+  int64_t in_total = 1;
+  for (int32_t a = 0; a < r; a++) in_total *= p->in_dims[a];
+  if (in_total == 0) {
+    fill_elems(dst, (size_t)total, p->value, es);
+    return;
+  }
+  /* Input rows land at increasing offsets: the pad value goes only into
+   * the gap before each row and after the last (each byte written once). */
   const int32_t inner = p->in_dims[r - 1];
   const size_t row_bytes = (size_t)inner * (size_t)es;
   int32_t idx[OCT_COPY_MAX_RANK] = {0};
-  int64_t off = 0;
+  int64_t off = 0, filled = 0;
   for (int32_t a = 0; a < r; a++) off += p->before[a] * out_stride[a];
   for (;;) {
+    if (off > filled)
+      fill_elems(dst + filled * es, (size_t)(off - filled), p->value, es);
     oct_memcpy(dst + off * es, src, row_bytes);
+    filled = off + inner;
     src += row_bytes;
     int32_t a = r - 2;
     for (; a >= 0; a--) {
@@ -225,8 +233,10 @@ void oct_pad_ref(const oct_pad_params *pin, const void *in, void *out) {
       off -= out_stride[a] * p->in_dims[a];
       idx[a] = 0;
     }
-    if (a < 0) return;
+    if (a < 0) break;
   }
+  if (total > filled)
+    fill_elems(dst + filled * es, (size_t)(total - filled), p->value, es);
 }
 
 void oct_concat_ref(const oct_concat_params *p, const void *const *in,
