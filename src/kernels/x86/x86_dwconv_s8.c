@@ -3,7 +3,8 @@
  * OCT_X86_DW_MAX_TAPS taps, stride, dilation and padding).
  *
  * Per output pixel, taps are taken in pairs: the two taps' inputs, widened
- * to int16 with the input offset added (|x + in_off| <= 255), are
+ * to int16 with the input offset added (|x + in_off| <= 255; AVX2 instead
+ * folds in_off * sum of the weights into the bias), are
  * interleaved (vpunpck[lh]wd) and multiplied by interleaved int16 weights
  * with vpmaddwd, which sums each pair exactly into int32. A tap outside
  * the input reads a row of zero points (adds 0), as does the padding tap
@@ -148,6 +149,23 @@ const oct_x86_dw_plan *oct_x86_dw_plan_init(void *mem, int isa,
                                     : 0);
           }
   p->w = wp;
+  if (isa == OCT_X86_AVX2) {
+    /* The AVX2 kernel multiplies x itself, not x + in_off: in_off * (sum
+     * of the channel's weights) goes into the bias instead. A padding tap
+     * reads the zero point, zp * w, which that term cancels. */
+    int32_t *fb = (int32_t *)(void *)p->rq.bias;
+    for (int32_t i = 0; i < p->cp; i++) {
+      const int32_t ch = perm[i];
+      if (ch < 0 || ch >= p->c) continue;
+      uint32_t sum = 0;
+      for (int32_t t = 0; t < p->taps; t++) {
+        const size_t wi = (size_t)t * (size_t)p->c + (size_t)ch;
+        sum += (uint32_t)(p->u8 ? (int32_t)((const uint8_t *)w)[wi] + q->weight_offset
+                                : (int32_t)w[wi]);
+      }
+      fb[i] = (int32_t)((uint32_t)fb[i] + (uint32_t)q->input_offset * sum);
+    }
+  }
   int8_t *z = (int8_t *)base;
   oct_memset(z, (int)(uint8_t)(int8_t)(-q->input_offset), (size_t)p->cp);
   p->zrow = z;
@@ -379,15 +397,14 @@ static OCT_AI OCT_TAVX2 __m256i load16(const int8_t *src, int32_t left,
 static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
                                          const int8_t *const *ptr, int8_t *o,
                                          const int UP, const int U8) {
-  const __m256i off = _mm256_set1_epi16((int16_t)p->in_off);
+  /* The input offset is in the bias (see oct_x86_dw_plan_init). */
   const __m256i *wv = (const __m256i *)(const void *)p->w;
   for (int32_t c0 = 0; c0 < p->c; c0 += 16) {
     const int32_t left = p->c - c0;
     __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
     for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
-      const __m256i x0 = _mm256_add_epi16(load16(ptr[2 * tp] + c0, left, U8), off);
-      const __m256i x1 =
-          _mm256_add_epi16(load16(ptr[2 * tp + 1] + c0, left, U8), off);
+      const __m256i x0 = load16(ptr[2 * tp] + c0, left, U8);
+      const __m256i x1 = load16(ptr[2 * tp + 1] + c0, left, U8);
       lo = _mm256_add_epi32(
           lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(wv)));
       hi = _mm256_add_epi32(

@@ -138,7 +138,12 @@ static void put_s16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
     for (int32_t i = 0; i < n; i++) dst[i] = (int16_t)zp;
     return;
   }
-  /* Only the AVX2 GEMM packs A as int16. */
+  /* Only the AVX2 GEMM packs A as int16. Short segments (an im2col row
+   * of a 3-channel input is 9 bytes) stay inline. */
+  if (n < 16) {
+    for (int32_t i = 0; i < n; i++) dst[i] = src[i];
+    return;
+  }
   oct_x86_widen_avx2(dst, src, (size_t)n);
 }
 
@@ -236,8 +241,8 @@ void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
           }
         }
       }
-      if (kp > (size_t)p->k)
-        oct_memset(row + (size_t)p->k * es, 0, (kp - (size_t)p->k) * es);
+      /* At most 3 bytes or 1 int16 (kp rounds k up to the dot width). */
+      for (size_t i = (size_t)p->k * es; i < kp * es; i++) row[i] = 0;
     }
   }
   if (rows_pad > rows)
