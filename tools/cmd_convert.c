@@ -53,6 +53,8 @@ static int parse_args(int argc, char **argv, convert_args *a) {
       a->opts.per_channel_fc = 1;
     } else if (!strcmp(o, "--per-tensor")) {
       a->opts.per_tensor = 1;
+    } else if (!strcmp(o, "--no-bias-correction")) {
+      a->opts.no_bias_correction = 1;
     } else if (!strcmp(o, "--keep-float")) {
       if (i + 1 >= argc) return cli_error("convert: --keep-float needs names");
       a->opts.keep_float = argv[++i];

@@ -73,6 +73,10 @@ typedef struct oct_convert_options {
   int per_channel_fc;   /* per-channel FULLY_CONNECTED weights (default
                            per-tensor, as the TFLite spec and TFLM expect) */
   int per_tensor;       /* every weight per-tensor */
+  int no_bias_correction; /* int8, dynamic, weights-int8 with calibration
+                             data: keep the float bias as it is (default:
+                             subtract the mean output shift the weight
+                             rounding causes on the calibration data) */
   const char *keep_float; /* comma-separated op or tensor names left float */
   /* Calibration data: one .npy per model input (N samples each, in the
    * model's input layout), or a folder of images. */

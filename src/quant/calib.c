@@ -391,6 +391,11 @@ static int observe_minmax(const float *x, size_t n, float *mn, float *mx) {
 
 oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
                          oct_calib_ranges *out) {
+  return oct_calib_run_visit(g, o, out, NULL);
+}
+
+oct_status oct_calib_run_visit(oct_ir_graph *g, const oct_convert_options *o,
+                               oct_calib_ranges *out, const oct_calib_visitor *v) {
   memset(out, 0, sizeof *out);
   calib_data d;
   memset(&d, 0, sizeof d);
@@ -423,13 +428,14 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
   out->min = malloc((size_t)g->n_tensors * sizeof *out->min);
   out->max = malloc((size_t)g->n_tensors * sizeof *out->max);
   int *obs = malloc(((size_t)g->n_tensors + 1) * sizeof *obs);
+  const float **vals = v ? calloc((size_t)g->n_tensors + 1, sizeof *vals) : NULL;
   int *saved_outputs = g->outputs;
   const int saved_n = g->n_outputs;
   oct_fbb b;
   oct_fbb_init(&b);
   void *arena = NULL;
   double *hist = NULL;
-  if (!out->has || !out->min || !out->max || !obs) {
+  if (!out->has || !out->min || !out->max || !obs || (v && !vals)) {
     st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for calibration");
     goto done;
   }
@@ -502,6 +508,11 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *o,
           h[bin < 0 ? 0 : bin >= CALIB_BINS ? CALIB_BINS - 1 : bin] += 1;
         }
       }
+      if (pass == 0 && v) {
+        for (int k = 0; k < n_obs; k++) vals[obs[k]] = oct_interp_output_data(it, k);
+        for (int s = 0; s < d.n_src; s++) vals[d.src[s].tensor] = oct_interp_input_data(it, s);
+        if ((st = v->visit(v->ctx, g, vals))) goto done;
+      }
     }
     progress(o, pass ? "calibrating (histograms)" : "calibrating", n, n);
   }
@@ -529,6 +540,7 @@ done:
   free(hist);
   free(arena);
   free(obs);
+  free(vals);
   oct_fbb_free(&b);
   data_free(&d);
   if (st) oct_calib_free(out);

@@ -28,6 +28,20 @@ typedef struct oct_calib_ranges {
  * or dtype, NaN/Inf naming the sample, no data) go to g->err. */
 oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *opts,
                          oct_calib_ranges *out);
+
+/* Sees the float values of one calibration run: vals[t] for every graph
+ * input and observed tensor t (NULL for the rest), valid only during the
+ * call. Called once per run, in the first pass only; a failure (g->err
+ * set) ends the calibration. Bias correction (bias_corr.h) collects its
+ * statistics this way, in the same runs that give the ranges. */
+typedef struct oct_calib_visitor {
+  oct_status (*visit)(void *ctx, oct_ir_graph *g, const float *const *vals);
+  void *ctx;
+} oct_calib_visitor;
+
+/* oct_calib_run that also calls `v` (may be NULL) after every run. */
+oct_status oct_calib_run_visit(oct_ir_graph *g, const oct_convert_options *opts,
+                               oct_calib_ranges *out, const oct_calib_visitor *v);
 void oct_calib_free(oct_calib_ranges *r);
 
 /* Range chosen from a histogram of `bins` counts over [lo, hi]

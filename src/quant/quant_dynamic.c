@@ -22,9 +22,11 @@
  * `--per-tensor` mirrors TFLite's converter with per-channel disabled:
  * per-tensor conv weights, symmetric input quantization, and depthwise
  * weights dequantized. No calibration data is needed: the ops quantize
- * their inputs at run time (src/kernels/ref/hybrid.h).
+ * their inputs at run time (src/kernels/ref/hybrid.h). Given some, it is
+ * used for bias correction (bias_corr.h) only.
  */
 #include "quant/quantize.h"
+#include "quant/bias_corr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +86,28 @@ static int add_int8(oct_ir_graph *g, int t, int axis) {
   return qt;
 }
 
+/* Bias correction (bias_corr.h) for the weights the main loop will round,
+ * done first, while op indices are still those calibration saw. */
+static oct_status correct_biases(oct_ir_graph *g, const oct_convert_options *opts) {
+  oct_bc_means m;
+  oct_status st = oct_bc_collect(g, opts, &m);
+  for (int i = 0; i < g->n_ops && !st; i++) {
+    const oct_ir_op *o = &g->ops[i];
+    if (o->dead || o->n_inputs < 2 || oct_quant_kept_float(g, o, opts->keep_float)) continue;
+    const int t = o->inputs[1];
+    if (t < 0) continue;
+    const oct_ir_tensor *x = &g->tensors[t];
+    if (!x->data || x->type != OCT_FLOAT32 || x->rank < 0 || x->is_output) continue;
+    int axis;
+    if (plan_input(o, 1, opts, &axis) == DQ_NONE || oct_ir_elems(x) < OCT_QW_MIN_ELEMS ||
+        axis >= x->rank)
+      continue;
+    st = oct_bc_apply_qw(g, i, &m, i, OCT_QUANT_WEIGHTS_INT8, axis);
+  }
+  oct_bc_free(&m);
+  return st;
+}
+
 typedef struct repl {
   int hybrid, hybrid_axis; /* int8 tensor read directly */
   int dq, dq_axis;         /* float tensor from a DEQUANTIZE */
@@ -91,6 +115,10 @@ typedef struct repl {
 
 oct_status oct_quant_dynamic(oct_ir_graph *g, const oct_convert_options *opts,
                              oct_convert_report *rep) {
+  if (oct_bc_wanted(opts)) {
+    const oct_status st = correct_biases(g, opts);
+    if (st) return st;
+  }
   const int n_tensors = g->n_tensors;
   repl *r = malloc(((size_t)n_tensors + 1) * sizeof *r);
   if (!r) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "convert/passes/pass_util.h"
+#include "quant/bias_corr.h"
 #include "quant/calib.h"
 #include "quant/quantize.h"
 
@@ -36,6 +37,7 @@ typedef struct qstate {
   const oct_convert_options *o;
   int int16;              /* int16x8 mode */
   oct_calib_ranges r;
+  oct_bc_means bc;        /* bias correction's input means (sum NULL: off) */
   int n;                  /* tensor count before any insertion */
   int *quant_op;          /* per op: runs quantized */
   int *parent;            /* union-find over tensors: shared scale */
@@ -253,8 +255,9 @@ static int rows_on_grid(const float *w, size_t n, size_t rows) {
 }
 
 /* Weights (int8 symmetric, per channel along `axis` or per tensor when
- * axis < 0) and the bias of one op. */
-static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, int xslot) {
+ * axis < 0) and the bias of one op, which was op `orig` when calibrated. */
+static oct_status quantize_weights(qstate *s, int op_i, int orig, int wslot, int bslot,
+                                   int xslot) {
   oct_ir_graph *g = s->g;
   int w = oct_pu_private_const(g, op_i, wslot);
   if (w < 0) return g->err.message[0] ? OCT_ERR_NO_MEMORY : OCT_ERR_INTERNAL;
@@ -365,6 +368,21 @@ static oct_status quantize_weights(qstate *s, int op_i, int wslot, int bslot, in
     double v = round((double)wd[e] / sc[c]);
     const double lo = grid[c] ? -128 : -127;
     q[e] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
+  }
+  if (s->bc.sum && bslot == 2) {
+    /* Before the bias is quantized: it absorbs the weights' rounding. */
+    float *wq = malloc((n ? n : 1) * sizeof *wq);
+    if (!wq) {
+      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+      goto done;
+    }
+    for (size_t e = 0; e < n; e++)
+      wq[e] = (float)q[e] * sc[axis < 0 ? 0 : (int)((e / inner) % (size_t)channels)];
+    st = oct_bc_apply(g, op_i, &s->bc, orig, wq);
+    free(wq);
+    if (st) goto done;
+    b = g->ops[op_i].n_inputs > bslot ? g->ops[op_i].inputs[bslot] : -1;
+    bd = b >= 0 && is_float_const(g, b) ? g->tensors[b].data : NULL;
   }
   wt = &g->tensors[w];
   if ((st = oct_ir_set_data(g, w, q, n, 1))) goto done;
@@ -707,7 +725,7 @@ static oct_status rewrite(qstate *s) {
         return st;
     }
     if (!q) continue;
-    if (w >= 0 && (st = quantize_weights(s, pos, w, b, x))) return st;
+    if (w >= 0 && (st = quantize_weights(s, pos, orig, w, b, x))) return st;
     for (int k = 0; k < g->ops[pos].n_outputs; k++) {
       const int t = g->ops[pos].outputs[k];
       if (t < 0 || g->tensors[t].type != OCT_FLOAT32) continue;
@@ -751,8 +769,18 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   int qat = 0;
   for (int t = 0; t < g->n_tensors; t++) qat |= has_fixed(&g->tensors[t]);
   oct_status st = OCT_OK;
-  if (qat && !opts->n_calibration_files && !opts->calibration_dir) memset(&s.r, 0, sizeof s.r);
-  else if ((st = oct_calib_run(g, opts, &s.r))) return st;
+  if (qat && !opts->n_calibration_files && !opts->calibration_dir) {
+    memset(&s.r, 0, sizeof s.r);
+  } else if (oct_bc_wanted(opts) && !s.int16) {
+    if ((st = oct_bc_init(g, &s.bc))) return st;
+    const oct_calib_visitor v = oct_bc_visitor(&s.bc);
+    if ((st = oct_calib_run_visit(g, opts, &s.r, &v))) {
+      oct_bc_free(&s.bc);
+      return st;
+    }
+  } else if ((st = oct_calib_run(g, opts, &s.r))) {
+    return st;
+  }
   s.n = g->n_tensors;
   s.quant_op = calloc((size_t)g->n_ops + 1, sizeof *s.quant_op);
   s.requant = calloc((size_t)g->n_ops + 1, sizeof *s.requant);
@@ -819,5 +847,6 @@ done:
   free(s.dom);
   for (int k = 0; k < 3; k++) free(s.twin[k]);
   oct_calib_free(&s.r);
+  oct_bc_free(&s.bc);
   return st;
 }

@@ -9,13 +9,15 @@
  *                 OCT_QW_MIN_ELEMS elements become int8 symmetric (per
  *                 output channel for convolutions) behind a DEQUANTIZE, as
  *                 TFLite's quantize_weights does without hybrid evaluation.
- *                 Biases stay float32, as there.
+ *                 Biases stay float32, as there (bias-corrected when
+ *                 calibration data is given, bias_corr.h).
  *   dynamic       see quant_dynamic.c (uses the helpers below).
  *
  * The runtime folds a DEQUANTIZE of a constant once at prepare
  * (src/ops/dequantize.c), so both files run at float speed.
  */
 #include "quant/quantize.h"
+#include "quant/bias_corr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@
 
 
 /* float32 -> IEEE half, round to nearest even, with overflow to inf. */
-static uint16_t f32_to_f16(float f) {
+uint16_t oct_qw_f32_to_f16(float f) {
   uint32_t x;
   memcpy(&x, &f, 4);
   const uint32_t sign = (x >> 16) & 0x8000u;
@@ -150,7 +152,7 @@ int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
     uint16_t *h = malloc((size_t)n * 2 + 2);
     if (!h) return (void)oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for '%s'", name), -1;
     const float *w = src->data;
-    for (int64_t i = 0; i < n; i++) h[i] = f32_to_f16(w[i]);
+    for (int64_t i = 0; i < n; i++) h[i] = oct_qw_f32_to_f16(w[i]);
     qt = oct_ir_add_const(g, name, OCT_FLOAT16, rank, dims, h);
     free(h);
     if (qt < 0) return -1;
@@ -177,9 +179,44 @@ int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis) {
   return ft;
 }
 
+/* Whether input k of op o becomes int8 in weights-int8 mode; *axis gets
+ * the channel axis. */
+static int int8_weight(const oct_ir_graph *g, const oct_ir_op *o, int k,
+                       const oct_convert_options *opts, int *axis) {
+  const int t = o->inputs[k];
+  if (t < 0 || t >= g->n_tensors) return 0;
+  const oct_ir_tensor *x = &g->tensors[t];
+  if (!x->data || x->type != OCT_FLOAT32 || x->rank < 0 || x->is_output) return 0;
+  *axis = weight_axis(o, k, opts);
+  return *axis != -2 && oct_ir_elems(x) >= OCT_QW_MIN_ELEMS;
+}
+
+/* Bias correction (bias_corr.h) for the weights the main loop will round,
+ * done first, while op indices are still those calibration saw. */
+static oct_status correct_biases(oct_ir_graph *g, const oct_convert_options *opts) {
+  oct_bc_means m;
+  oct_status st = oct_bc_collect(g, opts, &m);
+  for (int i = 0; i < g->n_ops && !st; i++) {
+    const oct_ir_op *o = &g->ops[i];
+    int axis;
+    if (o->dead || oct_quant_kept_float(g, o, opts->keep_float)) continue;
+    /* float16 rounds every constant, int8 only the larger weights. */
+    if (opts->quantize == OCT_QUANT_FLOAT16)
+      st = oct_bc_apply_qw(g, i, &m, i, OCT_QUANT_FLOAT16, -1);
+    else if (o->n_inputs > 1 && int8_weight(g, o, 1, opts, &axis))
+      st = oct_bc_apply_qw(g, i, &m, i, OCT_QUANT_WEIGHTS_INT8, axis);
+  }
+  oct_bc_free(&m);
+  return st;
+}
+
 oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
                              oct_convert_report *rep) {
   const int mode = (int)opts->quantize;
+  if (oct_bc_wanted(opts)) {
+    const oct_status st = correct_biases(g, opts);
+    if (st) return st;
+  }
   const int n_tensors = g->n_tensors;
   int *repl = malloc(((size_t)n_tensors + 1) * sizeof *repl);
   if (!repl) return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
@@ -198,10 +235,7 @@ oct_status oct_quant_weights(oct_ir_graph *g, const oct_convert_options *opts,
       const oct_ir_tensor *x = &g->tensors[t];
       if (!x->data || x->type != OCT_FLOAT32 || x->rank < 0 || x->is_output) continue;
       int axis = -1;
-      if (mode == OCT_QUANT_WEIGHTS_INT8) {
-        axis = weight_axis(o, k, opts);
-        if (axis == -2 || oct_ir_elems(x) < OCT_QW_MIN_ELEMS) continue;
-      }
+      if (mode == OCT_QUANT_WEIGHTS_INT8 && !int8_weight(g, o, k, opts, &axis)) continue;
       if (repl[t] < 0) {
         repl[t] = oct_qw_add_dequantized(g, t, mode, axis);
         if (repl[t] < 0) {

@@ -9,6 +9,10 @@
  *   int8, int16x8                    src/quant/quant_full*.c, with
  *                                    calibration (src/quant/calib*.c)
  *
+ * With calibration data, every mode but int16x8 also corrects the biases
+ * for the mean shift its weight rounding causes (src/quant/bias_corr.h;
+ * --no-bias-correction turns it off).
+ *
  * Tensors whose oct_ir_quant already has a range (has_range: from a
  * quantization-aware-trained model's Q/DQ pairs, or a quantized .tflite)
  * keep it; calibration only fills the ones without. The graph must verify
@@ -59,6 +63,9 @@ oct_status oct_qw_to_int8(oct_ir_graph *g, const oct_ir_tensor *src, int axis,
  * along `axis`) and a DEQUANTIZE at the front of the op list that writes
  * a float copy; returns the float tensor, or -1 with g->err set. */
 int oct_qw_add_dequantized(oct_ir_graph *g, int t, int mode, int axis);
+
+/* float32 -> IEEE half, round to nearest even (overflow to inf). */
+uint16_t oct_qw_f32_to_f16(float f);
 
 /* 1 if `name` is one of the comma-separated names in `list`. */
 int oct_quant_listed(const char *list, const char *name);
