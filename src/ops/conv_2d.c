@@ -34,6 +34,7 @@ typedef struct conv_data {
   oct_conv_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const void *hyb_plan; /* the x86 hybrid kernel's packed weights, or NULL */
   const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } conv_data;
 
@@ -100,9 +101,15 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     oct_act_range_f32(opt->act, &cd->act.lo, &cd->act.hi);
     cd->hybrid = oct_conv2d_hybrid_ref;
     node->kernel = "hybrid_ref";
-    return oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
-                              d->batch, (int64_t)d->in_h * d->in_w * d->in_c,
-                              w->q_count > 1, &cd->hyb, &cd->hyb_scratch);
+    st = oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
+                            d->batch, (int64_t)d->in_h * d->in_w * d->in_c,
+                            w->q_count > 1, &cd->hyb, &cd->hyb_scratch);
+#if defined(__x86_64__)
+    if (!st)
+      st = oct_x86_select_conv_hybrid(ctx, node, d, w, cd->hyb_scratch,
+                                      &cd->hybrid, &cd->hyb_plan);
+#endif
+    return st;
   }
   st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &cd->bias64);
   if (st) return st;
@@ -233,7 +240,8 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
   if (cd->hybrid) {
-    cd->hybrid(&cd->dims, &cd->act, &cd->hyb, in->data, w->data, b, out->data,
+    cd->hybrid(&cd->dims, &cd->act, &cd->hyb, in->data,
+               cd->hyb_plan ? cd->hyb_plan : w->data, b, out->data,
                oct_scratch(ctx, node, cd->hyb_scratch));
     return OCT_OK;
   }

@@ -39,6 +39,7 @@ typedef struct fc_data {
   oct_fc_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const void *hyb_plan; /* the x86 hybrid kernel's packed weights, or NULL */
   const float *w_f32; /* packed weights of the f32 kernel, or NULL */
   /* How the weights the kernel reads may be cut by output channel (for
    * threads when there are fewer rows than threads): pieces start at
@@ -125,10 +126,15 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     oct_act_range_f32(opt->act, &fd->act.lo, &fd->act.hi);
     fd->hybrid = oct_fc_hybrid_ref;
     node->kernel = "hybrid_ref";
-    return oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
-                              d->batch, d->depth,
-                              opt->asymmetric_quantize_inputs, &fd->hyb,
-                              &fd->hyb_scratch);
+    st = oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 0,
+                            d->batch, d->depth, opt->asymmetric_quantize_inputs,
+                            &fd->hyb, &fd->hyb_scratch);
+#if defined(__x86_64__)
+    if (!st)
+      st = oct_x86_select_fc_hybrid(ctx, node, d, w, fd->hyb_scratch,
+                                    &fd->hybrid, &fd->hyb_plan);
+#endif
+    return st;
   }
   st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &fd->bias64);
   if (st) return st;
@@ -266,7 +272,8 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
   if (fd->hybrid) {
-    fd->hybrid(&fd->dims, &fd->act, &fd->hyb, in->data, w->data, b, out->data,
+    fd->hybrid(&fd->dims, &fd->act, &fd->hyb, in->data,
+               fd->hyb_plan ? fd->hyb_plan : w->data, b, out->data,
                oct_scratch(ctx, node, fd->hyb_scratch));
     return OCT_OK;
   }

@@ -89,6 +89,10 @@ oct_status oct_persistent_alloc(oct_ctx *ctx, size_t bytes, void **out);
 oct_status oct_scratch_request(oct_ctx *ctx, oct_node *node, size_t bytes,
                                int *index);
 void *oct_scratch(oct_ctx *ctx, const oct_node *node, int index);
+/* Raises scratch buffer `index` of node to at least `bytes` (prepare
+ * only): a faster kernel chosen after the checks that requested it. */
+oct_status oct_scratch_grow(oct_ctx *ctx, oct_node *node, int index,
+                            size_t bytes);
 
 /* Checks that tensor t has exactly this shape (the model's declared shape is
  * authoritative); fails with a message naming the tensor otherwise. */

@@ -41,6 +41,18 @@ oct_status oct_scratch_request(oct_ctx *ctx, oct_node *node, size_t bytes,
   return OCT_OK;
 }
 
+oct_status oct_scratch_grow(oct_ctx *ctx, oct_node *node, int index,
+                            size_t bytes) {
+  struct oct_interp *it = ctx->it;
+  if (!it->preparing || index < 0 || index >= node->scratch_count)
+    return oct_fail(ctx, node, OCT_ERR_INTERNAL, "no scratch buffer %d", index);
+  if (bytes > OCT_MAX_TENSOR_BYTES)
+    return oct_fail(ctx, node, OCT_ERR_LIMIT, "scratch of %zu bytes", bytes);
+  oct_scratch_slot *s = &it->scratch[node->scratch_first + index];
+  if (s->bytes < bytes) s->bytes = bytes;
+  return OCT_OK;
+}
+
 void *oct_scratch(oct_ctx *ctx, const oct_node *node, int index) {
   const struct oct_interp *it = ctx->it;
   if (index < 0 || index >= node->scratch_count) return 0;

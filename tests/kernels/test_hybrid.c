@@ -11,6 +11,10 @@
 #include <stdlib.h>
 
 #include "kernels/ref/hybrid.h"
+#include "octet/octet.h"
+#if defined(__x86_64__)
+#include "kernels/x86/x86_hybrid.h"
+#endif
 
 #include "conv_test_util.h"
 
@@ -216,11 +220,118 @@ static void test_conv_random(int depthwise) {
   }
 }
 
+#if defined(__x86_64__)
+/* The AVX2 hybrid kernels give the reference's floats to the bit: conv
+ * (1x1 direct, im2col with padding, strides, dilation, batch 2) and FC
+ * (batch 1..3), symmetric and asymmetric, with and without bias, ReLU6,
+ * one-signed, all-zero and NaN-holding rows, every tail length. */
+static void test_x86_exact(void) {
+  if (!(oct_cpu_features() & OCT_CPU_AVX2)) {
+    printf("skip hybrid avx2: not supported by this CPU\n");
+    return;
+  }
+  for (int trial = 0; trial < 300; trial++) {
+    const int fc = trial % 3 == 0;
+    oct_conv_dims d;
+    memset(&d, 0, sizeof d);
+    d.batch = t_randint(1, fc ? 3 : 2);
+    d.depth_mult = 1;
+    if (fc) {
+      d.in_h = d.in_w = d.k_h = d.k_w = 1;
+      d.in_c = t_randint(1, 300);
+    } else {
+      d.in_h = t_randint(1, 9);
+      d.in_w = t_randint(1, 9);
+      d.in_c = t_randint(1, 40);
+      const int one = trial % 2 == 0;
+      d.k_h = one ? 1 : t_randint(1, 3);
+      d.k_w = one ? 1 : t_randint(1, 3);
+      d.stride_h = one ? 1 : t_randint(1, 2);
+      d.stride_w = one ? 1 : t_randint(1, 2);
+      d.dil_h = one ? 1 : t_randint(1, 2);
+      d.dil_w = 1;
+      d.pad_h = one ? 0 : (d.k_h - 1) * d.dil_h / 2;
+      d.pad_w = one ? 0 : (d.k_w - 1) / 2;
+    }
+    d.stride_h = d.stride_h ? d.stride_h : 1;
+    d.stride_w = d.stride_w ? d.stride_w : 1;
+    d.dil_h = d.dil_h ? d.dil_h : 1;
+    d.dil_w = d.dil_w ? d.dil_w : 1;
+    d.out_c = t_randint(1, 70);
+    d.out_h = (d.in_h + 2 * d.pad_h - (d.k_h - 1) * d.dil_h - 1) / d.stride_h + 1;
+    d.out_w = (d.in_w + 2 * d.pad_w - (d.k_w - 1) * d.dil_w - 1) / d.stride_w + 1;
+    if (d.out_h < 1 || d.out_w < 1) continue;
+    const int64_t img = (int64_t)d.in_h * d.in_w * d.in_c;
+    const int64_t k = (int64_t)d.k_h * d.k_w * d.in_c;
+    const size_t nin = (size_t)img * d.batch, nw = (size_t)d.out_c * (size_t)k;
+    const size_t nout = (size_t)d.batch * d.out_h * d.out_w * d.out_c;
+    float *x = malloc(nin * sizeof *x), *bias = malloc(d.out_c * sizeof *bias);
+    float *ws = malloc(d.out_c * sizeof *ws);
+    float *want = malloc(nout * sizeof *want), *got = malloc(nout * sizeof *got);
+    int8_t *w = malloc(nw);
+    const int kind = trial % 7;
+    for (size_t i = 0; i < nin; i++)
+      x[i] = kind == 1 ? 0.0f : kind == 2 ? t_randf(0, 3) : t_randf(-2, 2);
+    if (kind == 3) x[t_randint(0, (int32_t)nin - 1)] = NAN;
+    rand_weights(w, nw);
+    for (int c = 0; c < d.out_c; c++) {
+      ws[c] = t_randf(0.001f, 0.02f);
+      bias[c] = t_randf(-1, 1);
+    }
+    const int asym = trial % 2;
+    const float *b = trial % 5 == 4 ? NULL : bias;
+    oct_hybrid_params h = {ws, asym};
+    oct_act_f32 act = {-INFINITY, INFINITY};
+    if (trial % 4 == 3) act.lo = 0, act.hi = 6;
+    void *mem = aligned_alloc(64, (oct_x86_hybrid_plan_bytes((int32_t)k, d.out_c) + 63) / 64 * 64);
+    const int direct = fc || (d.k_h == 1 && d.k_w == 1 && d.stride_h == 1 &&
+                              d.stride_w == 1 && d.pad_h == 0 && d.pad_w == 0);
+    const void *plan = oct_x86_hybrid_plan_init(mem, (int32_t)k, d.out_c, w, direct);
+    const int32_t rows = fc ? d.batch : d.batch;
+    const int64_t len = fc ? d.in_c : img;
+    void *s_ref = malloc(oct_hybrid_scratch_bytes(rows, len));
+    void *s_x86 = aligned_alloc(64, (oct_x86_hybrid_scratch_bytes(plan, 1, len) + 63) / 64 * 64);
+    if (fc) {
+      const oct_fc_dims fd = {d.batch, d.in_c, d.out_c};
+      oct_fc_hybrid_ref(&fd, &act, &h, x, w, b, want, s_ref);
+      oct_x86_fc_hybrid(&fd, &act, &h, x, (const int8_t *)plan, b, got, s_x86);
+    } else {
+      oct_conv2d_hybrid_ref(&d, &act, &h, x, w, b, want, s_ref);
+      oct_x86_conv2d_hybrid(&d, &act, &h, x, (const int8_t *)plan, b, got, s_x86);
+    }
+    CHECK_MSG(!memcmp(want, got, nout * sizeof *got),
+              "hybrid avx2 trial %d (%s, asym %d, kind %d) differs", trial,
+              fc ? "fc" : "conv", asym, kind);
+    free(x), free(bias), free(ws), free(want), free(got), free(w);
+    free(mem), free(s_ref), free(s_x86);
+  }
+  /* The quantizer alone at every length around the vector widths. */
+  for (int n = 1; n < 70; n++) {
+    float x[70];
+    int8_t q1[70], q2[70];
+    for (int asym = 0; asym < 2; asym++) {
+      for (int i = 0; i < n; i++) x[i] = t_randf(-3, 5);
+      float s1 = 0, s2 = 0;
+      int32_t z1 = 0, z2 = 0;
+      if (asym) oct_hybrid_quantize_asym(x, n, q1, &s1, &z1);
+      else oct_hybrid_quantize_sym(x, n, q1, &s1);
+      oct_x86_hybrid_quantize(x, n, asym, q2, &s2, &z2);
+      CHECK_MSG(!memcmp(q1, q2, (size_t)n) && s1 == s2 && z1 == z2,
+                "quantize n %d asym %d", n, asym);
+    }
+  }
+  printf("hybrid avx2: bit-exact with the reference\n");
+}
+#endif
+
 int main(void) {
   test_quantize_hand();
   test_fc_random(0);
   test_fc_random(1);
   test_conv_random(0);
   test_conv_random(1);
+#if defined(__x86_64__)
+  test_x86_exact();
+#endif
   return test_finish("test_hybrid");
 }

@@ -28,6 +28,18 @@ static hybrid_scratch split(void *scratch, int32_t rows, int64_t row_len) {
   return s;
 }
 
+int oct_hybrid_params_sym(float lo, float hi, float *scale, float *inv) {
+  const float range = fabsf(lo) > fabsf(hi) ? fabsf(lo) : fabsf(hi);
+  if (range == 0.0f) {
+    *scale = 1.0f;
+    *inv = 0.0f;
+    return 0;
+  }
+  *scale = range / 127.0f;
+  *inv = 127.0f / range;
+  return 1;
+}
+
 void oct_hybrid_quantize_sym(const float *restrict x, int64_t n,
                              int8_t *restrict q, float *scale) {
   float lo = x[0], hi = x[0];
@@ -35,14 +47,11 @@ void oct_hybrid_quantize_sym(const float *restrict x, int64_t n,
     if (x[i] < lo) lo = x[i];
     if (x[i] > hi) hi = x[i];
   }
-  const float range = fabsf(lo) > fabsf(hi) ? fabsf(lo) : fabsf(hi);
-  if (range == 0.0f) {
+  float inv;
+  if (!oct_hybrid_params_sym(lo, hi, scale, &inv)) {
     oct_memset(q, 0, (size_t)n);
-    *scale = 1.0f;
     return;
   }
-  *scale = range / 127.0f;
-  const float inv = 127.0f / range;
   for (int64_t i = 0; i < n; i++) {
     float r = roundf(x[i] * inv);
     if (r > 127.0f) r = 127.0f;
@@ -51,20 +60,15 @@ void oct_hybrid_quantize_sym(const float *restrict x, int64_t n,
   }
 }
 
-void oct_hybrid_quantize_asym(const float *restrict x, int64_t n,
-                              int8_t *restrict q, float *scale, int32_t *zp) {
-  float mn = x[0], mx = x[0];
-  for (int64_t i = 1; i < n; i++) {
-    if (x[i] < mn) mn = x[i];
-    if (x[i] > mx) mx = x[i];
-  }
+int oct_hybrid_params_asym(float mn, float mx, float *scale, int32_t *zp,
+                           float *inv) {
   const double lo = mn < 0.0f ? (double)mn : 0.0;
   const double hi = mx > 0.0f ? (double)mx : 0.0;
   if (lo == hi) {
-    oct_memset(q, 0, (size_t)n);
     *scale = 1.0f;
     *zp = 0;
-    return;
+    *inv = 0.0f;
+    return 0;
   }
   const double s = (hi - lo) / 255.0;
   const double z_min = -128.0 - lo / s, z_max = 127.0 - hi / s;
@@ -79,8 +83,23 @@ void oct_hybrid_quantize_asym(const float *restrict x, int64_t n,
     zi = (int32_t)round(z);
   *scale = (float)s;
   *zp = zi;
-  const float inv = (float)(1.0 / (double)*scale);
-  const float zf = (float)zi;
+  *inv = (float)(1.0 / (double)*scale);
+  return 1;
+}
+
+void oct_hybrid_quantize_asym(const float *restrict x, int64_t n,
+                              int8_t *restrict q, float *scale, int32_t *zp) {
+  float mn = x[0], mx = x[0];
+  for (int64_t i = 1; i < n; i++) {
+    if (x[i] < mn) mn = x[i];
+    if (x[i] > mx) mx = x[i];
+  }
+  float inv;
+  if (!oct_hybrid_params_asym(mn, mx, scale, zp, &inv)) {
+    oct_memset(q, 0, (size_t)n);
+    return;
+  }
+  const float zf = (float)*zp;
   for (int64_t i = 0; i < n; i++) {
     float r = roundf(zf + x[i] * inv);
     if (r > 127.0f) r = 127.0f;

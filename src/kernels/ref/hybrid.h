@@ -38,6 +38,13 @@ typedef struct oct_hybrid_params {
 /* Scratch bytes for `rows` rows of `row_len` inputs. */
 size_t oct_hybrid_scratch_bytes(int32_t rows, int64_t row_len);
 
+/* A row's parameters from its min and max (as the quantizers below find
+ * them): *scale, *zp and *inv, the multiplier the rounding uses. 0 when
+ * the row quantizes to all zeros (scale 1, zero point 0). */
+int oct_hybrid_params_sym(float lo, float hi, float *scale, float *inv);
+int oct_hybrid_params_asym(float mn, float mx, float *scale, int32_t *zp,
+                           float *inv);
+
 /* Quantizes n floats; *scale (and *zp) receive the row's parameters. */
 void oct_hybrid_quantize_sym(const float *restrict x, int64_t n,
                              int8_t *restrict q, float *scale);

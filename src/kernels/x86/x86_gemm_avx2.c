@@ -1,13 +1,7 @@
 /* ymm int8 GEMMs, 8 channels per vector: AVX2 (vpmaddwd on int16 pairs,
  * exact) and AVX-VNNI (vpdpbusd, VEX encoded). */
 #if defined(__x86_64__)
-#include "x86_requant.h"
-
-static OCT_AI OCT_TAVX2 __m256i bcast256(const uint8_t *p) {
-  int32_t v;
-  oct_memcpy(&v, p, 4);
-  return _mm256_set1_epi32(v);
-}
+#include "x86_gemm_ymm.h"
 
 static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
                                       size_t c, int8_t *o, int32_t cols,
@@ -29,18 +23,7 @@ static OCT_AI OCT_TAVX2 void store256(__m256i acc, const oct_x86_requant *r,
   }
 }
 
-#define GT_V __m256i
-#define GT_LANES 8
-#define GT_ADD(a, b) _mm256_add_epi32(a, b)
-#define GT_SET1(x) _mm256_set1_epi32(x)
-#define GT_ZERO() _mm256_setzero_si256()
-#define GT_BCAST(p) bcast256(p)
-#define GT_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define GT_STORE(acc, r, c, o, cols, up) store256(acc, r, c, o, cols, up)
-#define GT_MR1 8
-#define GT_MR2 4
-#define GT_MR3 3
-#define GT_MR4 3
 
 #define GT_T OCT_TAVX2
 #define GT_DOT(acc, a, w) _mm256_add_epi32(acc, _mm256_madd_epi16(a, w))

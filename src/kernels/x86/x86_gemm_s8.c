@@ -265,7 +265,7 @@ void oct_x86_conv2d_s8(const oct_conv_dims *d, const oct_requant *q,
                        void *restrict scratch) {
   (void)bias;
   const oct_x86_gemm_plan *p = (const oct_x86_gemm_plan *)(const void *)w;
-  const oct_x86_a_src s = {in, p->direct ? 0 : d, -q->input_offset, 0, p->np};
+  const oct_x86_a_src s = {in, p->direct ? 0 : d, -q->input_offset, 0, p->np, 0};
   run(p, &s, d->batch * d->out_h * d->out_w, out, scratch);
 }
 
@@ -291,7 +291,7 @@ void oct_x86_fc_s8(const oct_fc_dims *d, const oct_requant *q,
                    void *restrict scratch) {
   (void)bias;
   const oct_x86_gemm_plan *p = (const oct_x86_gemm_plan *)(const void *)w;
-  const oct_x86_a_src s = {in, 0, -q->input_offset, 0, p->np};
+  const oct_x86_a_src s = {in, 0, -q->input_offset, 0, p->np, 0};
   run(p, &s, d->batch, out, scratch);
 }
 
@@ -307,7 +307,7 @@ void oct_x86_fc_tiles_run(const oct_fc_dims *d, const oct_requant *q,
   const oct_x86_gemm_plan *p = plan;
   const int32_t tile = p->nv * p->vec;
   const int32_t hi = t1 * tile < p->np ? t1 * tile : p->np;
-  const oct_x86_a_src s = {in, 0, -q->input_offset, t0 * tile, hi};
+  const oct_x86_a_src s = {in, 0, -q->input_offset, t0 * tile, hi, 0};
   if (s.c_lo < s.c_hi) run(p, &s, d->batch, out, scratch);
 }
 #endif

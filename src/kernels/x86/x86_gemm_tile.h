@@ -6,12 +6,26 @@
  *   GT_ZERO()   zero vector             GT_BCAST(p)        4 bytes at p
  *   GT_LOAD(p)  vector load             GT_STORE(acc, r, c, o, cols, up)
  *   GT_NAME(x)  name suffixing          GT_ADD(a, b), GT_SET1(x)
+ * Optional (defaults in brackets, reset at the end of this file):
+ *   GT_OUT_T    output element type [int8_t]
+ *   GT_RQ_T     type of the epilogue argument r [oct_x86_requant]
+ *   GT_RQ_ARG(p, s)  the r the driver passes [&(p)->rq]
  * With RT, row i's accumulators first get rt[i] (the uint8 row term).
  * A tile multiplies MR rows of packed A (row stride `lda` bytes, 4 bytes
  * per step: 4 u8 or 2 int16) by NV weight vectors and requantizes.
  * Accumulators are named variables, not an array, so that every compiler
  * keeps them in registers; rows and vectors past MR/NV are compiled out.
  */
+#ifndef GT_OUT_T
+#define GT_OUT_T int8_t
+#endif
+#ifndef GT_RQ_T
+#define GT_RQ_T oct_x86_requant
+#endif
+#ifndef GT_RQ_ARG
+#define GT_RQ_ARG(p, s) (&(p)->rq)
+#endif
+
 #define GT_DECL(i) \
   GT_V c##i##0 = GT_ZERO(), c##i##1 = GT_ZERO(), c##i##2 = GT_ZERO(), \
        c##i##3 = GT_ZERO();
@@ -25,7 +39,7 @@
   }
 #define GT_EPI(i)                                                        \
   if (MR > i && rows > i) {                                              \
-    int8_t *o = out + (size_t)(i) * ldo;                                 \
+    GT_OUT_T *o = out + (size_t)(i) * ldo;                                 \
     if (RT) {                                                            \
       const GT_V t = GT_SET1(rt[i]);                                     \
       c##i##0 = GT_ADD(c##i##0, t);                                      \
@@ -44,8 +58,8 @@
 
 static OCT_AI GT_T void GT_NAME(tile)(const uint8_t *restrict a, size_t lda,
                                       const uint8_t *restrict w, int32_t rows,
-                                      int8_t *restrict out, size_t ldo,
-                                      const oct_x86_requant *r, size_t c0,
+                                      GT_OUT_T *restrict out, size_t ldo,
+                                      const GT_RQ_T *r, size_t c0,
                                       int32_t cols, const int32_t *rt,
                                       const int NV, const int MR, const int UP,
                                       const int RT) {
@@ -66,15 +80,15 @@ static OCT_AI GT_T void GT_NAME(tile)(const uint8_t *restrict a, size_t lda,
 
 typedef void (*GT_NAME(tile_fn))(const uint8_t *restrict a, size_t lda,
                                  const uint8_t *restrict w, int32_t rows,
-                                 int8_t *restrict out, size_t ldo,
-                                 const oct_x86_requant *r, size_t c0,
+                                 GT_OUT_T *restrict out, size_t ldo,
+                                 const GT_RQ_T *r, size_t c0,
                                  int32_t cols, const int32_t *rt);
 
 #define GT_INST(NV, MR, UP, RT)                                           \
   static GT_T void GT_NAME(tile_##NV##_##UP##_##RT)(                      \
       const uint8_t *restrict a, size_t lda, const uint8_t *restrict w,   \
-      int32_t rows, int8_t *restrict out, size_t ldo,                     \
-      const oct_x86_requant *r, size_t c0, int32_t cols,                  \
+      int32_t rows, GT_OUT_T *restrict out, size_t ldo,                     \
+      const GT_RQ_T *r, size_t c0, int32_t cols,                  \
       const int32_t *rt) {                                                \
     GT_NAME(tile)(a, lda, w, rows, out, ldo, r, c0, cols, rt, NV, MR, UP, \
                   RT);                                                    \
@@ -92,7 +106,7 @@ GT_INST(3, GT_MR3, 0, 1) GT_INST(3, GT_MR3, 1, 1)
 GT_INST(4, GT_MR4, 0, 1) GT_INST(4, GT_MR4, 1, 1)
 
 static void GT_NAME(gemm)(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
-                          int32_t m, int8_t *out, void *scratch) {
+                          int32_t m, GT_OUT_T *out, void *scratch) {
   static const GT_NAME(tile_fn) fns[2][4][2] = {
       {{GT_NAME(tile_1_0_0), GT_NAME(tile_1_1_0)},
        {GT_NAME(tile_2_0_0), GT_NAME(tile_2_1_0)},
@@ -123,8 +137,12 @@ static void GT_NAME(gemm)(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
       const int32_t mr = mrs[nv - 1];
       for (int32_t r0 = 0; r0 < rows; r0 += mr)
         fn(a + (size_t)r0 * lda, lda, wt, rows - r0,
-           out + (size_t)(m0 + r0) * ldo + (size_t)c0, ldo, &p->rq,
+           out + (size_t)(m0 + r0) * ldo + (size_t)c0, ldo, GT_RQ_ARG(p, s),
            (size_t)c0, p->n - c0, terms + r0);
     }
   }
 }
+
+#undef GT_OUT_T
+#undef GT_RQ_T
+#undef GT_RQ_ARG

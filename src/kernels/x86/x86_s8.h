@@ -127,6 +127,7 @@ typedef struct oct_x86_a_src {
   int32_t zp;             /* input zero point (padding value) */
   int32_t c_lo, c_hi;     /* output channels computed: [c_lo, c_hi), on
                              N-tile starts (c_hi = np: to the end) */
+  const void *epi;        /* the hybrid GEMM's float epilogue, else NULL */
 } oct_x86_a_src;
 
 /* Packs rows [m0, m0 + rows) of A into dst (rows_pad rows of kp

@@ -4,6 +4,7 @@
 
 #include "../../runtime/cpu.h"
 #include "x86_s8.h"
+#include "x86_hybrid.h"
 
 static int gemm_isa(const oct_ctx *ctx) {
   if (oct_ctx_kernels(ctx) == OCT_KERNELS_REF) return OCT_X86_NONE;
@@ -199,6 +200,57 @@ oct_status oct_x86_select_dwconv_u8(oct_ctx *ctx, oct_node *node,
   int chosen = 0;
   oct_status st = select_dw(ctx, node, d, q, w, bias, 1, packed, &chosen);
   if (!st && chosen) *fn = oct_x86_dwconv2d_u8;
+  return st;
+}
+
+/* Hybrid CONV_2D / FULLY_CONNECTED on the AVX2 int16 GEMM (also on VNNI
+ * CPUs: one exact path for every x86 with AVX2). */
+static oct_status select_hybrid(oct_ctx *ctx, oct_node *node, int64_t k,
+                                int32_t n, int direct, const oct_tensor *w,
+                                int scratch_idx, int64_t row_len,
+                                const void **plan) {
+  *plan = 0;
+  if (oct_ctx_kernels(ctx) == OCT_KERNELS_REF || !(oct_cpu_usable() & OCT_CPU_AVX2) ||
+      !w->is_const || !w->data || k > (1 << 24))
+    return OCT_OK;
+  void *mem = 0;
+  oct_status st =
+      oct_persistent_alloc(ctx, oct_x86_hybrid_plan_bytes((int32_t)k, n), &mem);
+  if (st) return st;
+  const void *p = oct_x86_hybrid_plan_init(mem, (int32_t)k, n, w->data, direct);
+  st = oct_scratch_grow(ctx, node, scratch_idx,
+                        oct_x86_hybrid_scratch_bytes(p, 1, row_len));
+  if (st) return st;
+  *plan = p;
+  return OCT_OK;
+}
+
+oct_status oct_x86_select_conv_hybrid(oct_ctx *ctx, oct_node *node,
+                                      const oct_conv_dims *d,
+                                      const oct_tensor *w, int scratch_idx,
+                                      oct_conv_hybrid_fn *fn,
+                                      const void **plan) {
+  const int64_t k = (int64_t)d->k_h * d->k_w * d->in_c;
+  oct_status st = select_hybrid(ctx, node, k, d->out_c, oct_x86_conv_is_direct(d),
+                                w, scratch_idx,
+                                (int64_t)d->in_h * d->in_w * d->in_c, plan);
+  if (!st && *plan) {
+    *fn = oct_x86_conv2d_hybrid;
+    node->kernel = d->k_h == 1 && d->k_w == 1 ? "hybrid 1x1 avx2" : "hybrid im2col avx2";
+  }
+  return st;
+}
+
+oct_status oct_x86_select_fc_hybrid(oct_ctx *ctx, oct_node *node,
+                                    const oct_fc_dims *d, const oct_tensor *w,
+                                    int scratch_idx, oct_fc_hybrid_fn *fn,
+                                    const void **plan) {
+  oct_status st =
+      select_hybrid(ctx, node, d->depth, d->out_c, 1, w, scratch_idx, d->depth, plan);
+  if (!st && *plan) {
+    *fn = oct_x86_fc_hybrid;
+    node->kernel = "hybrid fc avx2";
+  }
   return st;
 }
 

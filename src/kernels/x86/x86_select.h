@@ -14,6 +14,7 @@
 #include "../ref/conv.h"
 #include "../ref/depthwise_conv.h"
 #include "../ref/fully_connected.h"
+#include "../ref/hybrid.h"
 
 /* Bytes of one thread's scratch block for a packed GEMM plan (a multiple
  * of 64); the scratch requested holds one per thread of the interpreter. */
@@ -59,5 +60,17 @@ oct_status oct_x86_select_fc_s8(oct_ctx *ctx, oct_node *node,
                                 const oct_tensor *w, const oct_tensor *bias,
                                 oct_fc_s8_fn *fn, const void **packed,
                                 int *scratch_idx);
+
+/* Hybrid (float input, int8 weights) variants: *plan is set (and the
+ * hybrid scratch `scratch_idx` grown) when one is chosen; pass the plan
+ * as the kernel's weights. */
+oct_status oct_x86_select_conv_hybrid(oct_ctx *ctx, oct_node *node,
+                                      const oct_conv_dims *d,
+                                      const oct_tensor *w, int scratch_idx,
+                                      oct_conv_hybrid_fn *fn, const void **plan);
+oct_status oct_x86_select_fc_hybrid(oct_ctx *ctx, oct_node *node,
+                                    const oct_fc_dims *d, const oct_tensor *w,
+                                    int scratch_idx, oct_fc_hybrid_fn *fn,
+                                    const void **plan);
 
 #endif /* OCT_KERNELS_X86_SELECT_H */
