@@ -34,6 +34,7 @@ typedef struct dwconv_data {
   oct_conv_hybrid_fn hybrid;
   oct_hybrid_params hyb;
   int hyb_scratch;
+  const void *hyb_plan; /* the x86 hybrid kernel's packed weights, or NULL */
   const float *w_f32; /* packed weights of the f32 kernel, or NULL */
 } dwconv_data;
 
@@ -100,9 +101,16 @@ static oct_status prepare(oct_ctx *ctx, oct_node *node) {
     oct_act_range_f32(opt->act, &dd->act.lo, &dd->act.hi);
     dd->hybrid = oct_dwconv2d_hybrid_ref;
     node->kernel = "hybrid_ref";
-    return oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 3,
-                              d->batch, (int64_t)d->in_h * d->in_w * d->in_c,
-                              w->q_count > 1, &dd->hyb, &dd->hyb_scratch);
+    st = oct_hybrid_prepare(ctx, node, in, w, bias, out, d->out_c, 3,
+                            d->batch, (int64_t)d->in_h * d->in_w * d->in_c,
+                            w->q_count > 1, &dd->hyb, &dd->hyb_scratch);
+#if defined(__x86_64__)
+    if (!st)
+      st = oct_x86_select_dwconv_hybrid(ctx, node, d, w, &dd->hyb,
+                                        dd->hyb_scratch, &dd->hybrid,
+                                        &dd->hyb_plan);
+#endif
+    return st;
   }
   st = oct_conv_bias_prepare(ctx, node, in, bias, d->out_c, &dd->bias64);
   if (st) return st;
@@ -196,7 +204,8 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
   if (dd->hybrid) {
-    dd->hybrid(&dd->dims, &dd->act, &dd->hyb, in->data, w->data, b, out->data,
+    dd->hybrid(&dd->dims, &dd->act, &dd->hyb, in->data,
+               dd->hyb_plan ? dd->hyb_plan : w->data, b, out->data,
                oct_scratch(ctx, node, dd->hyb_scratch));
     return OCT_OK;
   }

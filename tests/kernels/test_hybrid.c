@@ -283,7 +283,9 @@ static void test_x86_exact(void) {
     oct_hybrid_params h = {ws, asym};
     oct_act_f32 act = {-INFINITY, INFINITY};
     if (trial % 4 == 3) act.lo = 0, act.hi = 6;
-    void *mem = aligned_alloc(64, (oct_x86_hybrid_plan_bytes((int32_t)k, d.out_c) + 63) / 64 * 64);
+    const size_t pb = (oct_x86_hybrid_plan_bytes((int32_t)k, d.out_c) + 63) / 64 * 64;
+    void *mem = aligned_alloc(64, pb);
+    memset(mem, 0, pb); /* arena persistent memory is zeroed */
     const int direct = fc || (d.k_h == 1 && d.k_w == 1 && d.stride_h == 1 &&
                               d.stride_w == 1 && d.pad_h == 0 && d.pad_w == 0);
     const void *plan = oct_x86_hybrid_plan_init(mem, (int32_t)k, d.out_c, w, direct);
@@ -302,6 +304,62 @@ static void test_x86_exact(void) {
     CHECK_MSG(!memcmp(want, got, nout * sizeof *got),
               "hybrid avx2 trial %d (%s, asym %d, kind %d) differs", trial,
               fc ? "fc" : "conv", asym, kind);
+    free(x), free(bias), free(ws), free(want), free(got), free(w);
+    free(mem), free(s_ref), free(s_x86);
+  }
+  /* Depthwise (multiplier 1): channels around the 16-lane blocks, 1x1 to
+   * 5x5 windows hanging over every edge, strides, dilation, batch 2. */
+  for (int trial = 0; trial < 200; trial++) {
+    oct_conv_dims d;
+    memset(&d, 0, sizeof d);
+    d.batch = t_randint(1, 2);
+    d.in_h = t_randint(1, 9);
+    d.in_w = t_randint(1, 9);
+    d.in_c = d.out_c = t_randint(1, 40);
+    d.depth_mult = 1;
+    d.k_h = t_randint(1, 5);
+    d.k_w = t_randint(1, 5);
+    d.stride_h = t_randint(1, 2);
+    d.stride_w = t_randint(1, 2);
+    d.dil_h = t_randint(1, 2);
+    d.dil_w = t_randint(1, 2);
+    d.pad_h = t_randint(0, (d.k_h - 1) * d.dil_h);
+    d.pad_w = t_randint(0, (d.k_w - 1) * d.dil_w);
+    d.out_h = (d.in_h + 2 * d.pad_h - (d.k_h - 1) * d.dil_h - 1) / d.stride_h + 1;
+    d.out_w = (d.in_w + 2 * d.pad_w - (d.k_w - 1) * d.dil_w - 1) / d.stride_w + 1;
+    if (d.out_h < 1 || d.out_w < 1 || d.in_h + 2 * d.pad_h < (d.k_h - 1) * d.dil_h + 1 ||
+        d.in_w + 2 * d.pad_w < (d.k_w - 1) * d.dil_w + 1)
+      continue;
+    const int64_t img = (int64_t)d.in_h * d.in_w * d.in_c;
+    const size_t nin = (size_t)img * d.batch, nw = (size_t)d.k_h * d.k_w * d.out_c;
+    const size_t nout = (size_t)d.batch * d.out_h * d.out_w * d.out_c;
+    float *x = malloc(nin * sizeof *x), *bias = malloc(d.out_c * sizeof *bias);
+    float *ws = malloc(d.out_c * sizeof *ws);
+    float *want = malloc(nout * sizeof *want), *got = malloc(nout * sizeof *got);
+    int8_t *w = malloc(nw);
+    const int kind = trial % 7;
+    for (size_t i = 0; i < nin; i++)
+      x[i] = kind == 1 ? 0.0f : kind == 2 ? t_randf(0, 3) : t_randf(-2, 2);
+    if (kind == 3) x[t_randint(0, (int32_t)nin - 1)] = NAN;
+    rand_weights(w, nw);
+    for (int c = 0; c < d.out_c; c++) {
+      ws[c] = t_randf(0.001f, 0.02f);
+      bias[c] = t_randf(-1, 1);
+    }
+    const float *b = trial % 5 == 4 ? NULL : bias;
+    oct_hybrid_params h = {ws, trial % 2};
+    oct_act_f32 act = {-INFINITY, INFINITY};
+    if (trial % 4 == 3) act.lo = 0, act.hi = 6;
+    void *mem = aligned_alloc(64, (oct_x86_hybrid_dw_plan_bytes(&d) + 63) / 64 * 64);
+    memset(mem, 0, (oct_x86_hybrid_dw_plan_bytes(&d) + 63) / 64 * 64);
+    const void *plan = oct_x86_hybrid_dw_plan_init(mem, &d, w, ws);
+    void *s_ref = malloc(oct_hybrid_scratch_bytes(d.batch, img));
+    void *s_x86 = aligned_alloc(64, (oct_x86_hybrid_dw_scratch_bytes(plan, img) + 63) / 64 * 64);
+    oct_dwconv2d_hybrid_ref(&d, &act, &h, x, w, b, want, s_ref);
+    oct_x86_dwconv2d_hybrid(&d, &act, &h, x, (const int8_t *)plan, b, got, s_x86);
+    CHECK_MSG(!memcmp(want, got, nout * sizeof *got),
+              "hybrid dw avx2 trial %d (asym %d, kind %d, c %d, k %dx%d) differs",
+              trial, trial % 2, kind, d.out_c, d.k_h, d.k_w);
     free(x), free(bias), free(ws), free(want), free(got), free(w);
     free(mem), free(s_ref), free(s_x86);
   }

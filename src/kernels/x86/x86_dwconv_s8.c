@@ -275,7 +275,7 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
 
 /* The output pixels of one image, with the taps of pixels whose window
  * lies inside the input at fixed offsets (no bounds checks). */
-#define OCT_DW_LOOPS(PIXEL, HAS_QUAD, QUAD)                                                   \
+#define OCT_DW_LOOPS(OT, PIXEL, HAS_QUAD, QUAD)                                                 \
   const int8_t *ptr[OCT_X86_DW_MAX_TAPS + 2];                                 \
   const size_t img = (size_t)d->in_h * (size_t)d->in_w * (size_t)p->c;        \
   const int32_t span_h = (d->k_h - 1) * d->dil_h, span_w = (d->k_w - 1) * d->dil_w; \
@@ -285,7 +285,7 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
       const int32_t y0 = oy * d->stride_h - d->pad_h;                         \
       const int row_in = y0 >= 0 && y0 + span_h < d->in_h;                    \
       const int8_t *im = in + (size_t)b * img;                                \
-      int8_t *o = out + ((size_t)b * d->out_h + (size_t)oy) *                 \
+      OT *o = out + ((size_t)b * d->out_h + (size_t)oy) *                     \
                             (size_t)d->out_w * (size_t)p->c;                  \
       for (int32_t ox = 0; ox < d->out_w; ox++, o += p->c) {                  \
         const int32_t x0 = ox * d->stride_w - d->pad_w;                       \
@@ -315,7 +315,7 @@ static OCT_AI OCT_T512BW void dw_quad512(const oct_x86_dw_plan *p,
   static OCT_T512BW void NAME(const oct_x86_dw_plan *p, const oct_conv_dims *d, \
                               const int8_t *in, int8_t *out) {                 \
     const size_t sx = (size_t)d->stride_w * (size_t)p->c;                      \
-    OCT_DW_LOOPS(dw_pixel512(p, ptr, o, UP, U8), 1,                            \
+    OCT_DW_LOOPS(int8_t, dw_pixel512(p, ptr, o, UP, U8), 1,                            \
                  dw_quad512(p, ptr, sx, o, UP, U8))                            \
   }
 OCT_DW512(dw512_away, 0, 0)
@@ -370,12 +370,12 @@ static OCT_AI OCT_T512 void dw_pixel_vnni(const oct_x86_dw_plan *p,
 static OCT_T512 void dwvnni_away(const oct_x86_dw_plan *p,
                                  const oct_conv_dims *d, const int8_t *in,
                                  int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel_vnni(p, ptr, o, 0), 0, (void)0)
+  OCT_DW_LOOPS(int8_t, dw_pixel_vnni(p, ptr, o, 0), 0, (void)0)
 }
 static OCT_T512 void dwvnni_up(const oct_x86_dw_plan *p,
                                const oct_conv_dims *d, const int8_t *in,
                                int8_t *out) {
-  OCT_DW_LOOPS(dw_pixel_vnni(p, ptr, o, 1), 0, (void)0)
+  OCT_DW_LOOPS(int8_t, dw_pixel_vnni(p, ptr, o, 1), 0, (void)0)
 }
 
 void oct_x86_dw_run_vnni(const oct_x86_dw_plan *p, const oct_conv_dims *d,
@@ -429,7 +429,7 @@ static OCT_AI OCT_TAVX2 void dw_pixel256(const oct_x86_dw_plan *p,
 #define OCT_DW256(NAME, UP, U8)                                              \
   static OCT_TAVX2 void NAME(const oct_x86_dw_plan *p, const oct_conv_dims *d,  \
                              const int8_t *in, int8_t *out) {                  \
-    OCT_DW_LOOPS(dw_pixel256(p, ptr, o, UP, U8), 0, (void)0)                   \
+    OCT_DW_LOOPS(int8_t, dw_pixel256(p, ptr, o, UP, U8), 0, (void)0)                   \
   }
 OCT_DW256(dw256_away, 0, 0)
 OCT_DW256(dw256_up, 1, 0)
@@ -445,6 +445,87 @@ void oct_x86_dw_run_avx2(const oct_x86_dw_plan *p, const oct_conv_dims *d,
     if (p->rq.round_up) dw256_up(p, d, in, out);
     else dw256_away(p, d, in, out);
   }
+}
+
+/* ---- hybrid (float input and output, int8 weights) on AVX2 ---- */
+
+/* The float epilogue of one image, per lane slot (cp entries, the
+ * block's lane order). */
+typedef struct dw_hyb_epi {
+  const int32_t *corr; /* -z * (sum of the channel's weights), or NULL */
+  const float *wsc;    /* weight scales */
+  const float *bias;   /* or NULL */
+  float s, lo, hi;     /* the image's input scale, activation clamp */
+} dw_hyb_epi;
+
+static OCT_AI OCT_TAVX2 __m256 dw_hyb_float(__m256i acc, const dw_hyb_epi *e,
+                                            size_t c) {
+  if (e->corr)
+    acc = _mm256_add_epi32(
+        acc, _mm256_loadu_si256((const __m256i *)(const void *)(e->corr + c)));
+  /* The reference's order: (acc * s) * w_scale, then + bias. */
+  __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(acc), _mm256_set1_ps(e->s));
+  v = _mm256_mul_ps(v, _mm256_loadu_ps(e->wsc + c));
+  if (e->bias) v = _mm256_add_ps(v, _mm256_loadu_ps(e->bias + c));
+  return _mm256_min_ps(_mm256_set1_ps(e->hi), _mm256_max_ps(_mm256_set1_ps(e->lo), v));
+}
+
+static OCT_AI OCT_TAVX2 void store_f8(float *o, __m256 v, int32_t n) {
+  if (n >= 8) {
+    _mm256_storeu_ps(o, v);
+  } else if (n > 0) {
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(n),
+                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(o, m, v);
+  }
+}
+
+static OCT_AI OCT_TAVX2 void dw_pixel_hyb(const oct_x86_dw_plan *p,
+                                          const int8_t *const *ptr, float *o,
+                                          const dw_hyb_epi *e) {
+  const __m256i *wv = (const __m256i *)(const void *)p->w;
+  for (int32_t c0 = 0; c0 < p->c; c0 += 16) {
+    const int32_t left = p->c - c0;
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int32_t tp = 0; tp < p->pairs; tp++, wv += 2) {
+      const __m256i x0 = load16(ptr[2 * tp] + c0, left, 0);
+      const __m256i x1 = load16(ptr[2 * tp + 1] + c0, left, 0);
+      lo = _mm256_add_epi32(
+          lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(wv)));
+      hi = _mm256_add_epi32(
+          hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), _mm256_loadu_si256(wv + 1)));
+    }
+    /* lo holds channels 0-3 | 8-11 of the block, hi 4-7 | 12-15. */
+    const __m256 fl = dw_hyb_float(lo, e, (size_t)c0);
+    const __m256 fh = dw_hyb_float(hi, e, (size_t)c0 + 8);
+    store_f8(o + c0, _mm256_permute2f128_ps(fl, fh, 0x20), left);
+    store_f8(o + c0 + 8, _mm256_permute2f128_ps(fl, fh, 0x31), left - 8);
+  }
+}
+
+static OCT_TAVX2 void dw_hyb_image(const oct_x86_dw_plan *p,
+                                   const oct_conv_dims *d, const int8_t *in,
+                                   float *out, const dw_hyb_epi *e) {
+  OCT_DW_LOOPS(float, dw_pixel_hyb(p, ptr, o, e), 0, (void)0)
+}
+
+int32_t oct_x86_dw_channel(const oct_x86_dw_plan *p, int32_t i) {
+  const int32_t half = p->block / 2, j = i % p->block;
+  return i - j + lane_channel(j % half, j / half);
+}
+
+void oct_x86_dw_hybrid_run(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                           const int8_t *q, int32_t z, float s,
+                           const int32_t *corr, const float *wsc,
+                           const float *bias, float lo, float hi,
+                           int8_t *zrow, float *out) {
+  /* Padding taps read z: z * w, which corr's -z * (sum of all taps'
+   * weights) removes with the inside taps' share. */
+  oct_x86_dw_plan pz = *p;
+  oct_memset(zrow, (int)(uint8_t)(int8_t)z, (size_t)p->cp);
+  pz.zrow = zrow;
+  const dw_hyb_epi e = {z ? corr : 0, wsc, bias, s, lo, hi};
+  dw_hyb_image(&pz, d, q, out, &e);
 }
 
 void oct_x86_dwconv2d_s8(const oct_conv_dims *d, const oct_requant *q,

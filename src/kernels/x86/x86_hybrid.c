@@ -291,4 +291,92 @@ void oct_x86_fc_hybrid(const oct_fc_dims *d, const oct_act_f32 *a,
     gemm_hyb(hp->gemm, &src, 1, out + (size_t)b * (size_t)d->out_c, sc.gemm);
   }
 }
+/* ---- DEPTHWISE_CONV_2D ---- */
+
+/* Plan memory: the depthwise plan (input offset 0, no bias), then per
+ * lane slot the weight sums and the weight scales. */
+typedef struct hdw_plan {
+  const oct_x86_dw_plan *dw;
+  const int32_t *colsum;
+  const float *wsc;
+} hdw_plan;
+
+int oct_x86_hybrid_dw_supported(const oct_conv_dims *d) {
+  return oct_x86_dw_supported(d);
+}
+
+size_t oct_x86_hybrid_dw_plan_bytes(const oct_conv_dims *d) {
+  const size_t cp = (size_t)(d->out_c + 15) / 16 * 16;
+  return align64(sizeof(hdw_plan)) + 2 * align64(4 * cp) +
+         align64(4 * (size_t)d->out_c) + oct_x86_dw_plan_bytes(OCT_X86_AVX2, d);
+}
+
+const void *oct_x86_hybrid_dw_plan_init(void *mem, const oct_conv_dims *d,
+                                        const int8_t *w, const float *w_scale) {
+  const size_t cp = (size_t)(d->out_c + 15) / 16 * 16;
+  hdw_plan *hp = mem;
+  uint8_t *b = (uint8_t *)mem + align64(sizeof *hp);
+  int32_t *colsum = (int32_t *)(void *)b;
+  float *wsc = (float *)(void *)(b + align64(4 * cp));
+  int32_t *zeros = (int32_t *)(void *)(b + 2 * align64(4 * cp));
+  void *dmem = b + 2 * align64(4 * cp) + align64(4 * (size_t)d->out_c);
+  oct_memset(zeros, 0, 4 * (size_t)d->out_c);
+  const oct_requant q0 = {0, 0, 0, 0, 0, zeros, zeros, OCT_ROUND_AWAY};
+  const oct_x86_dw_plan *p =
+      oct_x86_dw_plan_init(dmem, OCT_X86_AVX2, d, w, 0, 0, &q0);
+  const int32_t taps = d->k_h * d->k_w;
+  for (int32_t i = 0; i < p->cp; i++) {
+    const int32_t ch = oct_x86_dw_channel(p, i);
+    uint32_t sum = 0;
+    if (ch < d->out_c)
+      for (int32_t t = 0; t < taps; t++)
+        sum += (uint32_t)(int32_t)w[(size_t)t * (size_t)d->out_c + (size_t)ch];
+    colsum[i] = (int32_t)sum;
+    wsc[i] = ch < d->out_c ? w_scale[ch] : 0.0f;
+  }
+  hp->dw = p;
+  hp->colsum = colsum;
+  hp->wsc = wsc;
+  return hp;
+}
+
+size_t oct_x86_hybrid_dw_scratch_bytes(const void *plan, int64_t img) {
+  const hdw_plan *hp = plan;
+  const size_t cp = (size_t)hp->dw->cp;
+  return align64((size_t)img) + 3 * align64(4 * cp);
+}
+
+void oct_x86_dwconv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
+                             const oct_hybrid_params *h,
+                             const float *restrict in, const int8_t *restrict w,
+                             const float *restrict bias, float *restrict out,
+                             void *restrict scratch) {
+  const hdw_plan *hp = (const hdw_plan *)(const void *)w;
+  const oct_x86_dw_plan *p = hp->dw;
+  const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
+  const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
+  const size_t cp = (size_t)p->cp;
+  uint8_t *sb = scratch;
+  int8_t *q = (int8_t *)sb;
+  int32_t *corr = (int32_t *)(void *)(sb + align64((size_t)img));
+  float *bp = (float *)(void *)(sb + align64((size_t)img) + align64(4 * cp));
+  int8_t *zrow = (int8_t *)(sb + align64((size_t)img) + 2 * align64(4 * cp));
+  if (bias)
+    for (int32_t i = 0; i < p->cp; i++) {
+      const int32_t ch = oct_x86_dw_channel(p, i);
+      bp[i] = ch < d->out_c ? bias[ch] : 0.0f;
+    }
+  oct_conv_dims one = *d;
+  one.batch = 1;
+  for (int32_t b = 0; b < d->batch; b++) {
+    float s;
+    int32_t z;
+    oct_x86_hybrid_quantize(in + (size_t)b * (size_t)img, img, h->asymmetric, q,
+                            &s, &z);
+    for (int32_t i = 0; i < p->cp; i++)
+      corr[i] = (int32_t)((uint32_t)(-(int64_t)z) * (uint32_t)hp->colsum[i]);
+    oct_x86_dw_hybrid_run(p, &one, q, z, s, corr, hp->wsc, bias ? bp : 0, a->lo,
+                          a->hi, zrow, out + (size_t)b * out_img);
+  }
+}
 #endif

@@ -1,6 +1,6 @@
 /*
- * Hybrid ("dynamic range") CONV_2D and FULLY_CONNECTED on x86 AVX2, with
- * the results of oct_conv2d_hybrid_ref / oct_fc_hybrid_ref to the bit:
+ * Hybrid ("dynamic range") CONV_2D, FULLY_CONNECTED and DEPTHWISE_CONV_2D
+ * on x86 AVX2, with the results of the oct_*_hybrid_ref kernels to the bit:
  * the float input is quantized per row (one image of a conv, one batch row
  * of a fully connected layer) as the reference does, the int8 products
  * run on the AVX2 int16 GEMM of x86_gemm_avx2.c (weights packed once at
@@ -44,6 +44,21 @@ void oct_x86_fc_hybrid(const oct_fc_dims *d, const oct_act_f32 *a,
                        const oct_hybrid_params *h, const float *restrict in,
                        const int8_t *restrict w, const float *restrict bias,
                        float *restrict out, void *restrict scratch);
+
+/* DEPTHWISE_CONV_2D (depth multiplier 1, what oct_x86_dw_supported takes)
+ * on the AVX2 depthwise kernel with a float epilogue; w_scale: out_c
+ * weight scales. The kernel takes the plan as w, scratch
+ * oct_x86_hybrid_dw_scratch_bytes(plan, one image's inputs). */
+int oct_x86_hybrid_dw_supported(const oct_conv_dims *d);
+size_t oct_x86_hybrid_dw_plan_bytes(const oct_conv_dims *d);
+const void *oct_x86_hybrid_dw_plan_init(void *mem, const oct_conv_dims *d,
+                                        const int8_t *w, const float *w_scale);
+size_t oct_x86_hybrid_dw_scratch_bytes(const void *plan, int64_t img);
+void oct_x86_dwconv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
+                             const oct_hybrid_params *h,
+                             const float *restrict in, const int8_t *restrict w,
+                             const float *restrict bias, float *restrict out,
+                             void *restrict scratch);
 
 /* One row of the reference's input quantization (symmetric, or with a
  * zero point), vectorized; rows holding NaN take the reference's code. */

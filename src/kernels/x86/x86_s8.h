@@ -172,6 +172,18 @@ typedef struct oct_x86_dw_plan {
   int64_t off[OCT_X86_DW_MAX_TAPS + 1]; /* input offset of each tap */
 } oct_x86_dw_plan;
 
+/* Channel of lane slot i of an AVX2 or AVX-512 (not VNNI) plan's arrays. */
+int32_t oct_x86_dw_channel(const oct_x86_dw_plan *p, int32_t i);
+
+/* Hybrid DEPTHWISE_CONV_2D of one image (d->batch 1) on an AVX2 plan built
+ * with input offset 0 and no bias: q quantized with scale s and zero point
+ * z; corr, wsc, bias (or NULL) per lane slot; zrow cp bytes of scratch. */
+void oct_x86_dw_hybrid_run(const oct_x86_dw_plan *p, const oct_conv_dims *d,
+                           const int8_t *q, int32_t z, float s,
+                           const int32_t *corr, const float *wsc,
+                           const float *bias, float lo, float hi,
+                           int8_t *zrow, float *out);
+
 /* 0 when the variant cannot run these dims (the caller keeps ref). */
 int oct_x86_dw_supported(const oct_conv_dims *d);
 size_t oct_x86_dw_plan_bytes(int isa, const oct_conv_dims *d);

@@ -254,6 +254,30 @@ oct_status oct_x86_select_fc_hybrid(oct_ctx *ctx, oct_node *node,
   return st;
 }
 
+oct_status oct_x86_select_dwconv_hybrid(oct_ctx *ctx, oct_node *node,
+                                        const oct_conv_dims *d,
+                                        const oct_tensor *w,
+                                        const oct_hybrid_params *h,
+                                        int scratch_idx, oct_conv_hybrid_fn *fn,
+                                        const void **plan) {
+  *plan = 0;
+  if (oct_ctx_kernels(ctx) == OCT_KERNELS_REF || !(oct_cpu_usable() & OCT_CPU_AVX2) ||
+      !w->is_const || !w->data || !oct_x86_hybrid_dw_supported(d))
+    return OCT_OK;
+  void *mem = 0;
+  oct_status st = oct_persistent_alloc(ctx, oct_x86_hybrid_dw_plan_bytes(d), &mem);
+  if (st) return st;
+  const void *p = oct_x86_hybrid_dw_plan_init(mem, d, w->data, h->w_scale);
+  st = oct_scratch_grow(ctx, node, scratch_idx,
+                        oct_x86_hybrid_dw_scratch_bytes(
+                            p, (int64_t)d->in_h * d->in_w * d->in_c));
+  if (st) return st;
+  *plan = p;
+  *fn = oct_x86_dwconv2d_hybrid;
+  node->kernel = "hybrid dw avx2";
+  return OCT_OK;
+}
+
 size_t oct_x86_gemm_scratch_stride(const void *packed) {
   const size_t b = oct_x86_gemm_scratch_bytes((const oct_x86_gemm_plan *)packed);
   return (b + 63) & ~(size_t)63;

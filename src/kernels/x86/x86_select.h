@@ -68,6 +68,12 @@ oct_status oct_x86_select_conv_hybrid(oct_ctx *ctx, oct_node *node,
                                       const oct_conv_dims *d,
                                       const oct_tensor *w, int scratch_idx,
                                       oct_conv_hybrid_fn *fn, const void **plan);
+oct_status oct_x86_select_dwconv_hybrid(oct_ctx *ctx, oct_node *node,
+                                        const oct_conv_dims *d,
+                                        const oct_tensor *w,
+                                        const oct_hybrid_params *h,
+                                        int scratch_idx, oct_conv_hybrid_fn *fn,
+                                        const void **plan);
 oct_status oct_x86_select_fc_hybrid(oct_ctx *ctx, oct_node *node,
                                     const oct_fc_dims *d, const oct_tensor *w,
                                     int scratch_idx, oct_fc_hybrid_fn *fn,
