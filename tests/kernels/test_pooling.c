@@ -11,6 +11,9 @@
  *
  * Integer averages round half away from zero, as TFLite does.
  */
+#include <float.h>
+#include <math.h>
+
 #include "kernels/ref/pooling.h"
 #include "op_harness.h"
 #include "test_util.h"
@@ -194,8 +197,87 @@ static void test_ops(void) {
                OCT_ERR_UNSUPPORTED);
 }
 
+/* Max pooling at random sizes, strides and paddings (windows hanging over
+ * every edge), all four element types, against per-element window maxima;
+ * float inputs hold NaN now and then, which never wins. */
+static uint32_t mp_rng = 4242;
+static int32_t mp_rand(int32_t lo, int32_t hi) {
+  mp_rng = mp_rng * 1103515245u + 12345u;
+  return lo + (int32_t)((mp_rng >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+static void test_maxpool_random(void) {
+  static float fin[4096], fout[4096];
+  static int32_t iin[4096];
+  static int8_t s8in[4096], s8out[4096];
+  static uint8_t u8in[4096], u8out[4096];
+  static int16_t s16in[4096], s16out[4096];
+  for (int trial = 0; trial < 200; trial++) {
+    oct_pool_params p;
+    memset(&p, 0, sizeof p);
+    p.batch = mp_rand(1, 2);
+    p.in_h = mp_rand(1, 9);
+    p.in_w = mp_rand(1, 9);
+    p.channels = mp_rand(1, 20);
+    p.filter_h = mp_rand(1, 3);
+    p.filter_w = mp_rand(1, 3);
+    p.stride_h = mp_rand(1, 2);
+    p.stride_w = mp_rand(1, 2);
+    p.pad_h = mp_rand(0, p.filter_h - 1);
+    p.pad_w = mp_rand(0, p.filter_w - 1);
+    p.out_h = (p.in_h + p.pad_h - p.filter_h) / p.stride_h + 1;
+    p.out_w = (p.in_w + p.pad_w - p.filter_w) / p.stride_w + 1;
+    if (p.out_h < 1 || p.out_w < 1) continue;
+    const int32_t n = p.batch * p.in_h * p.in_w * p.channels;
+    const int32_t no = p.batch * p.out_h * p.out_w * p.channels;
+    for (int32_t i = 0; i < n; i++) {
+      iin[i] = mp_rand(-128, 127);
+      s8in[i] = (int8_t)iin[i];
+      u8in[i] = (uint8_t)(iin[i] + 128);
+      s16in[i] = (int16_t)(iin[i] * 200);
+      fin[i] = mp_rand(0, 30) == 0 ? NAN : (float)iin[i] * 0.25f;
+    }
+    p.act_min = mp_rand(0, 3) ? -128 : -20;
+    p.act_max = mp_rand(0, 3) ? 127 : 40;
+    p.act_min_f = (float)p.act_min * 0.25f;
+    p.act_max_f = (float)p.act_max * 0.25f;
+    oct_pool_params pu = p, p16 = p;
+    pu.act_min = p.act_min + 128;
+    pu.act_max = p.act_max + 128;
+    p16.act_min = p.act_min * 200;
+    p16.act_max = p.act_max * 200;
+    oct_maxpool_f32_ref(&p, fin, fout);
+    oct_maxpool_s8_ref(&p, s8in, s8out);
+    oct_maxpool_u8_ref(&pu, u8in, u8out);
+    oct_maxpool_s16_ref(&p16, s16in, s16out);
+    int bad = 0;
+    for (int32_t o = 0; o < no; o++) {
+      const int32_t c = o % p.channels, px = o / p.channels;
+      const int32_t ox = px % p.out_w, oy = px / p.out_w % p.out_h,
+                    b = px / (p.out_w * p.out_h);
+      int32_t m = INT32_MIN;
+      float mf = -FLT_MAX;
+      for (int32_t y = 0; y < p.filter_h; y++)
+        for (int32_t x = 0; x < p.filter_w; x++) {
+          const int32_t iy = oy * p.stride_h - p.pad_h + y, ix = ox * p.stride_w - p.pad_w + x;
+          if (iy < 0 || iy >= p.in_h || ix < 0 || ix >= p.in_w) continue;
+          const int32_t i = ((b * p.in_h + iy) * p.in_w + ix) * p.channels + c;
+          if (iin[i] > m) m = iin[i];
+          if (fin[i] > mf) mf = fin[i];
+        }
+      const int32_t ms8 = m < p.act_min ? p.act_min : m > p.act_max ? p.act_max : m;
+      float wf = mf < p.act_min_f ? p.act_min_f : mf;
+      wf = wf > p.act_max_f ? p.act_max_f : wf;
+      bad += s8out[o] != ms8 || u8out[o] != ms8 + 128 || s16out[o] != ms8 * 200 ||
+             memcmp(&fout[o], &wf, sizeof wf) != 0;
+    }
+    CHECK_MSG(bad == 0, "max pool trial %d: %d outputs differ", trial, bad);
+  }
+}
+
 int main(void) {
   test_kernels();
+  test_maxpool_random();
   test_ops();
   return test_finish("test_pooling");
 }

@@ -44,6 +44,34 @@ static inline pool_span pool_clip(int32_t o, int32_t stride, int32_t pad,
   (in_b + (int64_t)(ys.origin + (y)) * row + \
    (int64_t)(xs.origin + (x)) * (P)->channels + c)
 
+/* Walks every output pixel; BODY sees the spans, `in_b`, the pixel's input
+ * window origin `wi` (element offset of (ys.origin, xs.origin), channel
+ * 0) and its output `op` (channels out[op .. op + channels)). Channel-inner
+ * loops over one window tap read and write contiguous runs. */
+#define OCT_POOL_PIXELS(P, BODY)                                        \
+  do {                                                                  \
+    const int64_t row = (int64_t)(P)->in_w * (P)->channels;             \
+    int64_t op = 0;                                                     \
+    for (int32_t b = 0; b < (P)->batch; b++) {                          \
+      const int64_t in_b = (int64_t)b * (P)->in_h * row;                \
+      for (int32_t oy = 0; oy < (P)->out_h; oy++) {                     \
+        const pool_span ys = pool_clip(oy, (P)->stride_h, (P)->pad_h,   \
+                                       (P)->filter_h, (P)->in_h);       \
+        for (int32_t ox = 0; ox < (P)->out_w; ox++, op += (P)->channels) { \
+          const pool_span xs = pool_clip(ox, (P)->stride_w, (P)->pad_w, \
+                                         (P)->filter_w, (P)->in_w);     \
+          const int64_t wi = in_b + (int64_t)ys.origin * row +          \
+                             (int64_t)xs.origin * (P)->channels;        \
+          BODY                                                          \
+        }                                                               \
+      }                                                                 \
+    }                                                                   \
+  } while (0)
+
+/* Input offset of tap (y, x) of the window at wi, channel 0. */
+#define OCT_POOL_TAP(P, y, x) \
+  (wi + (int64_t)(y) * row + (int64_t)(x) * (P)->channels)
+
 void oct_avgpool_f32_ref(const oct_pool_params *p, const float *in,
                          float *out) {
   OCT_POOL_LOOP(p, {
@@ -80,32 +108,42 @@ OCT_AVGPOOL_INT(oct_avgpool_u8_ref, uint8_t)
 OCT_AVGPOOL_INT(oct_avgpool_s8_ref, int8_t)
 OCT_AVGPOOL_INT(oct_avgpool_s16_ref, int16_t)
 
+/* Max is the same whichever order the taps come in (NaN never wins the
+ * comparison), so taps run outermost and channels innermost. */
 void oct_maxpool_f32_ref(const oct_pool_params *p, const float *in,
                          float *out) {
-  OCT_POOL_LOOP(p, {
-    float m = -FLT_MAX;
+  const int32_t nc = p->channels;
+  OCT_POOL_PIXELS(p, {
+    float *m = out + op;
+    for (int32_t c = 0; c < nc; c++) m[c] = -FLT_MAX;
     for (int32_t y = ys.start; y < ys.end; y++)
       for (int32_t x = xs.start; x < xs.end; x++) {
-        const float v = in[OCT_POOL_AT(p, y, x)];
-        m = v > m ? v : m;
+        const float *v = in + OCT_POOL_TAP(p, y, x);
+        for (int32_t c = 0; c < nc; c++) m[c] = v[c] > m[c] ? v[c] : m[c];
       }
-    m = m < p->act_min_f ? p->act_min_f : m;
-    out[o] = m > p->act_max_f ? p->act_max_f : m;
+    for (int32_t c = 0; c < nc; c++) {
+      const float v = m[c] < p->act_min_f ? p->act_min_f : m[c];
+      m[c] = v > p->act_max_f ? p->act_max_f : v;
+    }
   });
 }
 
-#define OCT_MAXPOOL_INT(NAME, T, LOWEST)                     \
-  void NAME(const oct_pool_params *p, const T *in, T *out) { \
-    OCT_POOL_LOOP(p, {                                       \
-      int32_t m = LOWEST;                                    \
-      for (int32_t y = ys.start; y < ys.end; y++)            \
-        for (int32_t x = xs.start; x < xs.end; x++) {        \
-          const int32_t v = in[OCT_POOL_AT(p, y, x)];        \
-          m = v > m ? v : m;                                 \
-        }                                                    \
-      m = m < p->act_min ? p->act_min : m;                   \
-      out[o] = (T)(m > p->act_max ? p->act_max : m);         \
-    });                                                      \
+#define OCT_MAXPOOL_INT(NAME, T, LOWEST)                               \
+  void NAME(const oct_pool_params *p, const T *in, T *out) {           \
+    const int32_t nc = p->channels;                                    \
+    OCT_POOL_PIXELS(p, {                                               \
+      T *m = out + op;                                                 \
+      for (int32_t c = 0; c < nc; c++) m[c] = (T)(LOWEST);             \
+      for (int32_t y = ys.start; y < ys.end; y++)                      \
+        for (int32_t x = xs.start; x < xs.end; x++) {                  \
+          const T *v = in + OCT_POOL_TAP(p, y, x);                     \
+          for (int32_t c = 0; c < nc; c++) m[c] = v[c] > m[c] ? v[c] : m[c]; \
+        }                                                              \
+      for (int32_t c = 0; c < nc; c++) {                               \
+        const int32_t v = m[c] < p->act_min ? p->act_min : m[c];       \
+        m[c] = (T)(v > p->act_max ? p->act_max : v);                   \
+      }                                                                \
+    });                                                                \
   }
 
 OCT_MAXPOOL_INT(oct_maxpool_u8_ref, uint8_t, 0)
