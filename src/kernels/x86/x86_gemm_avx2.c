@@ -47,6 +47,16 @@ OCT_TAVX2 void oct_x86_widen_avx2(int16_t *dst, const int8_t *src, size_t n) {
   for (; i < n; i++) dst[i] = src[i];
 }
 
+OCT_TAVX2 void oct_x86_widen_u8_avx2(int16_t *dst, const uint8_t *src,
+                                     size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm256_storeu_si256(
+        (__m256i *)(void *)(dst + i),
+        _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
 void oct_x86_gemm_run_avx2(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
                            int32_t m, int8_t *out, void *scratch) {
   gemm_avx2(p, s, m, out, scratch);

@@ -160,7 +160,11 @@ static void put_u16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
     for (int32_t i = 0; i < n; i++) dst[i] = (int16_t)zp;
     return;
   }
-  for (int32_t i = 0; i < n; i++) dst[i] = s[i];
+  if (n < 16) {
+    for (int32_t i = 0; i < n; i++) dst[i] = s[i];
+    return;
+  }
+  oct_x86_widen_u8_avx2(dst, s, (size_t)n);
 }
 
 /* n elements of A from src, or padding (src NULL). */

@@ -139,6 +139,7 @@ void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
 void oct_x86_flip_avx512(uint8_t *dst, const int8_t *src, size_t n);
 /* dst[i] = src[i] widened to int16 (AVX2 only: the caller checks). */
 void oct_x86_widen_avx2(int16_t *dst, const int8_t *src, size_t n);
+void oct_x86_widen_u8_avx2(int16_t *dst, const uint8_t *src, size_t n);
 
 /* Per-ISA GEMM drivers (x86_gemm_avx512.c, x86_gemm_avx2.c). */
 void oct_x86_gemm_run_avx512vnni(const oct_x86_gemm_plan *p,
