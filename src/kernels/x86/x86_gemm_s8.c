@@ -168,7 +168,7 @@ static void put_u16(int16_t *dst, const int8_t *src, int32_t n, int32_t zp) {
 }
 
 /* n elements of A from src, or padding (src NULL). */
-static void put(const oct_x86_gemm_plan *p, uint8_t *row, size_t col,
+static inline __attribute__((always_inline)) void put(const oct_x86_gemm_plan *p, uint8_t *row, size_t col,
                 const int8_t *src, int32_t n, int32_t zp) {
   if (p->a_elem == 1) {
     if (p->u8) put_u8_copy(row + col, src, n, zp);
@@ -198,6 +198,13 @@ void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
     /* Rows are contiguous in the input and in A: one pass. */
     put(p, db, 0, s->in + (size_t)m0 * (size_t)p->k, rows * p->k, s->zp);
   } else {
+    /* Output position of row m0, then stepped per row (no divisions). */
+    int32_t ow = 0, oh = 0, b = 0;
+    if (s->d) {
+      ow = m0 % s->d->out_w;
+      oh = m0 / s->d->out_w % s->d->out_h;
+      b = m0 / s->d->out_w / s->d->out_h;
+    }
     for (int32_t r = 0; r < rows; r++) {
       uint8_t *row = db + (size_t)r * kp * es;
       const int32_t m = m0 + r;
@@ -205,8 +212,13 @@ void oct_x86_pack_a(const oct_x86_gemm_plan *p, const oct_x86_a_src *s,
         put(p, row, 0, s->in + (size_t)m * (size_t)p->k, p->k, s->zp);
       } else {
         const oct_conv_dims *d = s->d;
-        const int32_t ow = m % d->out_w, t = m / d->out_w;
-        const int32_t oh = t % d->out_h, b = t / d->out_h;
+        if (r > 0 && ++ow == d->out_w) {
+          ow = 0;
+          if (++oh == d->out_h) {
+            oh = 0;
+            b++;
+          }
+        }
         const int32_t y0 = oh * d->stride_h - d->pad_h;
         const int32_t x0 = ow * d->stride_w - d->pad_w;
         const int32_t c = d->in_c;
