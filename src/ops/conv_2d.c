@@ -17,6 +17,7 @@
 #include "op_parallel.h"
 #include "op_util.h"
 #if defined(__x86_64__)
+#include "../kernels/x86/x86_hybrid.h"
 #include "../kernels/x86/x86_select.h"
 #endif
 
@@ -232,6 +233,58 @@ static void packed_pieces(void *arg, int32_t k0, int32_t k1) {
 }
 #endif
 
+#if defined(__x86_64__)
+typedef struct hybrid_job {
+  const conv_data *cd;
+  const oct_x86_hybrid_row *row;
+  const oct_conv_dims *one; /* the geometry of one image */
+  float *out;               /* this image's output */
+  uint8_t *gemm;            /* thread 0's GEMM block */
+  size_t stride;
+  int pieces;
+} hybrid_job;
+
+/* Pieces [k0, k1) of one image's output rows, piece k with GEMM block k. */
+static void hybrid_pieces(void *arg, int32_t k0, int32_t k1) {
+  const hybrid_job *j = arg;
+  const int32_t rows = j->one->out_h;
+  for (int32_t k = k0; k < k1; k++) {
+    int32_t r0 = (int32_t)((int64_t)rows * k / j->pieces);
+    const int32_t r1 = (int32_t)((int64_t)rows * (k + 1) / j->pieces);
+    while (r0 < r1) {
+      oct_conv_dims d;
+      size_t io, oo;
+      const int32_t end = oct_conv_row_slice(j->one, r0, r1, &d, &io, &oo);
+      oct_x86_hybrid_rows(j->cd->hyb_plan, j->row, &d, j->row->q + io,
+                          d.out_h * d.out_w, j->out + oo,
+                          j->gemm + (size_t)k * j->stride);
+      r0 = end;
+    }
+  }
+}
+
+/* The x86 hybrid conv over threads: each image quantized once, then its
+ * output rows cut into one piece per thread. */
+static void hybrid_threads(oct_ctx *ctx, const conv_data *cd, const float *in,
+                           const float *bias, float *out, void *scratch,
+                           int threads) {
+  const oct_conv_dims *d = &cd->dims;
+  const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
+  const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
+  oct_conv_dims one = *d;
+  one.batch = 1;
+  for (int32_t b = 0; b < d->batch; b++) {
+    oct_x86_hybrid_row row;
+    oct_x86_hybrid_image(cd->hyb_plan, &cd->hyb, bias, d->out_c, 0,
+                         in + (size_t)b * (size_t)img, img, cd->act.lo,
+                         cd->act.hi, scratch, &row);
+    hybrid_job j = {cd, &row, &one, out + (size_t)b * out_img, row.gemm_scratch,
+                    oct_x86_hybrid_gemm_stride(cd->hyb_plan), threads};
+    oct_parallel_ranges(ctx, threads, 1, hybrid_pieces, &j);
+  }
+}
+#endif
+
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const conv_data *cd = node->data;
   const oct_tensor *in = oct_input(ctx, node, 0);
@@ -239,6 +292,13 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
+#if defined(__x86_64__)
+  if (cd->hyb_plan && oct_ctx_threads(ctx) > 1 && cd->dims.out_h > 1) {
+    hybrid_threads(ctx, cd, in->data, b, out->data,
+                   oct_scratch(ctx, node, cd->hyb_scratch), oct_ctx_threads(ctx));
+    return OCT_OK;
+  }
+#endif
   if (cd->hybrid) {
     cd->hybrid(&cd->dims, &cd->act, &cd->hyb, in->data,
                cd->hyb_plan ? cd->hyb_plan : w->data, b, out->data,

@@ -18,6 +18,7 @@
 #include "op_parallel.h"
 #include "op_util.h"
 #if defined(__x86_64__)
+#include "../kernels/x86/x86_hybrid.h"
 #include "../kernels/x86/x86_select.h"
 #endif
 
@@ -196,6 +197,45 @@ static void dwconv_rows(void *arg, int32_t r0, int32_t r1) {
   }
 }
 
+#if defined(__x86_64__)
+typedef struct hybrid_dw_job {
+  const dwconv_data *dd;
+  const oct_x86_hybrid_dw_row *row;
+  const oct_conv_dims *one;
+  float *out;
+} hybrid_dw_job;
+
+/* Output rows [r0, r1) of one image of the x86 hybrid depthwise. */
+static void hybrid_dw_rows(void *arg, int32_t r0, int32_t r1) {
+  const hybrid_dw_job *j = arg;
+  while (r0 < r1) {
+    oct_conv_dims d;
+    size_t io, oo;
+    const int32_t end = oct_conv_row_slice(j->one, r0, r1, &d, &io, &oo);
+    oct_x86_hybrid_dw_rows(j->dd->hyb_plan, j->row, &d, j->row->q + io,
+                           j->dd->act.lo, j->dd->act.hi, j->out + oo);
+    r0 = end;
+  }
+}
+
+/* Each image quantized once, its output rows cut over the threads. */
+static void hybrid_dw_threads(oct_ctx *ctx, const dwconv_data *dd, const float *in,
+                              const float *bias, float *out, void *scratch) {
+  const oct_conv_dims *d = &dd->dims;
+  const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
+  const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
+  oct_conv_dims one = *d;
+  one.batch = 1;
+  for (int32_t b = 0; b < d->batch; b++) {
+    oct_x86_hybrid_dw_row row;
+    oct_x86_hybrid_dw_image(dd->hyb_plan, &dd->hyb, bias,
+                            in + (size_t)b * (size_t)img, img, scratch, &row);
+    hybrid_dw_job j = {dd, &row, &one, out + (size_t)b * out_img};
+    oct_parallel_ranges(ctx, d->out_h, 1, hybrid_dw_rows, &j);
+  }
+}
+#endif
+
 static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const dwconv_data *dd = node->data;
   const oct_tensor *in = oct_input(ctx, node, 0);
@@ -203,6 +243,13 @@ static oct_status eval(oct_ctx *ctx, oct_node *node) {
   const oct_tensor *bias = oct_input(ctx, node, 2);
   oct_tensor *out = oct_output(ctx, node, 0);
   const void *b = bias ? bias->data : 0;
+#if defined(__x86_64__)
+  if (dd->hyb_plan && oct_ctx_threads(ctx) > 1 && dd->dims.out_h > 1) {
+    hybrid_dw_threads(ctx, dd, in->data, b, out->data,
+                      oct_scratch(ctx, node, dd->hyb_scratch));
+    return OCT_OK;
+  }
+#endif
   if (dd->hybrid) {
     dd->hybrid(&dd->dims, &dd->act, &dd->hyb, in->data,
                dd->hyb_plan ? dd->hyb_plan : w->data, b, out->data,

@@ -292,7 +292,7 @@ static void test_x86_exact(void) {
     const int32_t rows = fc ? d.batch : d.batch;
     const int64_t len = fc ? d.in_c : img;
     void *s_ref = malloc(oct_hybrid_scratch_bytes(rows, len));
-    void *s_x86 = aligned_alloc(64, (oct_x86_hybrid_scratch_bytes(plan, 1, len) + 63) / 64 * 64);
+    void *s_x86 = aligned_alloc(64, (oct_x86_hybrid_scratch_bytes(plan, 1, len, 1) + 63) / 64 * 64);
     if (fc) {
       const oct_fc_dims fd = {d.batch, d.in_c, d.out_c};
       oct_fc_hybrid_ref(&fd, &act, &h, x, w, b, want, s_ref);

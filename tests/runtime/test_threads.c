@@ -2,7 +2,7 @@
  * Threads change no bit: the outputs of float and int8 models with 1, 2
  * and 3 threads (a real thread pool) are byte-for-byte identical, with the
  * fastest kernels and with the reference kernels. Models: the ONNX
- * fixtures converted to float32 and to int8 (conv, depthwise, fully
+ * fixtures converted to float32, int8 and dynamic (conv, depthwise, fully
  * connected with batch 1, which threads cut by output channel), the TFLM
  * hello_world models, and, when ../shared is present, a real int8
  * MobileNetV2.
@@ -131,16 +131,18 @@ static void check_model_file(const char *path, int with_ref) {
   oct_file_free(bytes);
 }
 
-static void convert_and_check(const char *onnx, const char *tag, int int8) {
+/* mode: 0 float32, 1 int8, 2 dynamic (hybrid kernels). */
+static void convert_and_check(const char *onnx, const char *tag, int mode) {
   char in[1024], out[1024], calib[1024];
   snprintf(in, sizeof in, "%s/tests/data/fixtures/%s", OCT_SOURCE_DIR, onnx);
   snprintf(out, sizeof out, "%s/test_threads_%s_%s.tflite", OCT_BINARY_DIR, tag,
-           int8 ? "int8" : "f32");
+           mode == 1 ? "int8" : mode == 2 ? "dynamic" : "f32");
   snprintf(calib, sizeof calib, "%s/tests/data/fixtures/fmnist_calib_512_x.npy",
            OCT_SOURCE_DIR);
   oct_convert_options co;
   oct_convert_options_init(&co);
-  if (int8) {
+  if (mode == 2) co.quantize = OCT_QUANT_DYNAMIC;
+  if (mode == 1) {
     co.quantize = OCT_QUANT_INT8;
     co.calibration_files[0] = calib;
     co.n_calibration_files = 1;
@@ -163,6 +165,7 @@ int main(void) {
     snprintf(tag, sizeof tag, "%zu", i);
     convert_and_check(fixtures[i], tag, 0);
     convert_and_check(fixtures[i], tag, 1);
+    convert_and_check(fixtures[i], tag, 2);
   }
   char path[1024];
   snprintf(path, sizeof path, "%s/tests/data/models/hello_world_int8.tflite", OCT_SOURCE_DIR);

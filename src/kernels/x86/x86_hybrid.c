@@ -8,15 +8,6 @@
 
 static size_t align64(size_t v) { return (v + 63) & ~(size_t)63; }
 
-/* The float epilogue of one invoke's row, per channel (np entries each). */
-typedef struct hyb_epi {
-  const float *scale;  /* w_scale[c] * row scale, in the reference's order */
-  const float *bias;   /* the bias (zero padded), or NULL */
-  const int32_t *corr; /* -z * (sum of the channel's weights), or NULL */
-  float lo, hi;        /* activation clamp */
-  int add_zero;        /* FULLY_CONNECTED without a bias: 0.0f + p */
-} hyb_epi;
-
 /* Plan memory: the GEMM plan, then the weight sums of the n channels. */
 typedef struct hyb_plan {
   const oct_x86_gemm_plan *gemm;
@@ -30,7 +21,7 @@ static OCT_AI OCT_TAVX2 __m256i lane_mask(int32_t n) {
 
 /* v = act((float)acc * scale [+ bias]): the reference's operations, each
  * rounded as it rounds them. */
-static OCT_AI OCT_TAVX2 void store_hyb(__m256i acc, const hyb_epi *r, size_t c,
+static OCT_AI OCT_TAVX2 void store_hyb(__m256i acc, const oct_x86_hybrid_epi *r, size_t c,
                                        float *o, int32_t cols, const int up) {
   (void)up;
   if (cols <= 0) return;
@@ -52,8 +43,8 @@ static OCT_AI OCT_TAVX2 void store_hyb(__m256i acc, const hyb_epi *r, size_t c,
 #define GT_DOT(acc, a, w) _mm256_add_epi32(acc, _mm256_madd_epi16(a, w))
 #define GT_NAME(x) x##_hyb
 #define GT_OUT_T float
-#define GT_RQ_T hyb_epi
-#define GT_RQ_ARG(p, s) ((const hyb_epi *)(s)->epi)
+#define GT_RQ_T oct_x86_hybrid_epi
+#define GT_RQ_ARG(p, s) ((const oct_x86_hybrid_epi *)(s)->epi)
 #include "x86_gemm_tile.h"
 
 size_t oct_x86_hybrid_plan_bytes(int32_t k, int32_t n) {
@@ -116,12 +107,18 @@ static hyb_scratch hyb_split(const hyb_plan *hp, void *scratch, int32_t rows,
   return s;
 }
 
+size_t oct_x86_hybrid_gemm_stride(const void *plan) {
+  const hyb_plan *hp = plan;
+  return align64(oct_x86_gemm_scratch_bytes(hp->gemm));
+}
+
 size_t oct_x86_hybrid_scratch_bytes(const void *plan, int32_t rows,
-                                    int64_t row_len) {
+                                    int64_t row_len, int threads) {
   const hyb_plan *hp = plan;
   const size_t np = (size_t)hp->gemm->np;
   return align64((size_t)rows * (size_t)row_len) + 2 * align64(4 * (size_t)rows) +
-         3 * align64(4 * np) + oct_x86_gemm_scratch_bytes(hp->gemm);
+         3 * align64(4 * np) +
+         (size_t)(threads > 1 ? threads : 1) * oct_x86_hybrid_gemm_stride(plan);
 }
 
 /* ---- quantization of one row ---- */
@@ -228,47 +225,57 @@ void oct_x86_hybrid_quantize(const float *x, int64_t n, int asymmetric,
 
 /* ---- kernels ---- */
 
-/* Epilogue arrays of one row (scale s, zero point z). */
-static void row_epilogue(const hyb_plan *hp, const oct_hybrid_params *h,
-                         const float *bias, int32_t n, float s, int32_t z,
-                         int fc, hyb_scratch *sc, hyb_epi *e) {
+void oct_x86_hybrid_image(const void *plan, const oct_hybrid_params *h,
+                          const float *bias, int32_t n, int fc,
+                          const float *x, int64_t len, float lo, float hi,
+                          void *scratch, oct_x86_hybrid_row *row) {
+  const hyb_plan *hp = plan;
+  hyb_scratch sc = hyb_split(hp, scratch, 1, len);
+  float s;
+  int32_t z;
+  oct_x86_hybrid_quantize(x, len, h->asymmetric, sc.q, &s, &z);
   const int32_t np = hp->gemm->np;
   for (int32_t c = 0; c < np; c++) {
     /* The reference's products: FC s * w_scale, CONV w_scale * s (equal:
      * one IEEE multiplication either way). */
-    sc->scale[c] = c < n ? h->w_scale[c] * s : 0.0f;
-    if (bias) sc->bias[c] = c < n ? bias[c] : 0.0f;
-    sc->corr[c] = (int32_t)((uint32_t)(-(int64_t)z) * (uint32_t)hp->colsum[c]);
+    sc.scale[c] = c < n ? h->w_scale[c] * s : 0.0f;
+    if (bias) sc.bias[c] = c < n ? bias[c] : 0.0f;
+    sc.corr[c] = (int32_t)((uint32_t)(-(int64_t)z) * (uint32_t)hp->colsum[c]);
   }
-  e->scale = sc->scale;
-  e->bias = bias ? sc->bias : 0;
-  e->corr = z ? sc->corr : 0;
-  e->add_zero = fc && !bias;
+  row->q = sc.q;
+  row->z = z;
+  row->e.scale = sc.scale;
+  row->e.bias = bias ? sc.bias : 0;
+  row->e.corr = z ? sc.corr : 0;
+  row->e.add_zero = fc && !bias;
+  row->e.lo = lo;
+  row->e.hi = hi;
+  row->gemm_scratch = sc.gemm;
+}
+
+void oct_x86_hybrid_rows(const void *plan, const oct_x86_hybrid_row *row,
+                         const oct_conv_dims *d, const int8_t *q, int32_t m,
+                         float *out, void *gemm_scratch) {
+  const hyb_plan *hp = plan;
+  const oct_x86_a_src src = {q, hp->gemm->direct ? 0 : d, row->z, 0,
+                             hp->gemm->np, &row->e};
+  gemm_hyb(hp->gemm, &src, m, out, gemm_scratch);
 }
 
 void oct_x86_conv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
                            const oct_hybrid_params *h, const float *restrict in,
                            const int8_t *restrict w, const float *restrict bias,
                            float *restrict out, void *restrict scratch) {
-  const hyb_plan *hp = (const hyb_plan *)(const void *)w;
   const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
   const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
-  hyb_scratch sc = hyb_split(hp, scratch, 1, img);
   oct_conv_dims one = *d;
   one.batch = 1;
   for (int32_t b = 0; b < d->batch; b++) {
-    float s;
-    int32_t z;
-    oct_x86_hybrid_quantize(in + (size_t)b * (size_t)img, img, h->asymmetric,
-                            sc.q, &s, &z);
-    hyb_epi e;
-    e.lo = a->lo;
-    e.hi = a->hi;
-    row_epilogue(hp, h, bias, d->out_c, s, z, 0, &sc, &e);
-    const oct_x86_a_src src = {sc.q, hp->gemm->direct ? 0 : &one, z, 0,
-                               hp->gemm->np, &e};
-    gemm_hyb(hp->gemm, &src, d->out_h * d->out_w, out + (size_t)b * out_img,
-             sc.gemm);
+    oct_x86_hybrid_row row;
+    oct_x86_hybrid_image(w, h, bias, d->out_c, 0, in + (size_t)b * (size_t)img,
+                         img, a->lo, a->hi, scratch, &row);
+    oct_x86_hybrid_rows(w, &row, &one, row.q, d->out_h * d->out_w,
+                        out + (size_t)b * out_img, row.gemm_scratch);
   }
 }
 
@@ -276,21 +283,15 @@ void oct_x86_fc_hybrid(const oct_fc_dims *d, const oct_act_f32 *a,
                        const oct_hybrid_params *h, const float *restrict in,
                        const int8_t *restrict w, const float *restrict bias,
                        float *restrict out, void *restrict scratch) {
-  const hyb_plan *hp = (const hyb_plan *)(const void *)w;
-  hyb_scratch sc = hyb_split(hp, scratch, 1, d->depth);
   for (int32_t b = 0; b < d->batch; b++) {
-    float s;
-    int32_t z;
-    oct_x86_hybrid_quantize(in + (size_t)b * (size_t)d->depth, d->depth,
-                            h->asymmetric, sc.q, &s, &z);
-    hyb_epi e;
-    e.lo = a->lo;
-    e.hi = a->hi;
-    row_epilogue(hp, h, bias, d->out_c, s, z, 1, &sc, &e);
-    const oct_x86_a_src src = {sc.q, 0, z, 0, hp->gemm->np, &e};
-    gemm_hyb(hp->gemm, &src, 1, out + (size_t)b * (size_t)d->out_c, sc.gemm);
+    oct_x86_hybrid_row row;
+    oct_x86_hybrid_image(w, h, bias, d->out_c, 1, in + (size_t)b * (size_t)d->depth,
+                         d->depth, a->lo, a->hi, scratch, &row);
+    oct_x86_hybrid_rows(w, &row, 0, row.q, 1, out + (size_t)b * (size_t)d->out_c,
+                        row.gemm_scratch);
   }
 }
+
 /* ---- DEPTHWISE_CONV_2D ---- */
 
 /* Plan memory: the depthwise plan (input offset 0, no bias), then per
@@ -346,15 +347,13 @@ size_t oct_x86_hybrid_dw_scratch_bytes(const void *plan, int64_t img) {
   return align64((size_t)img) + 3 * align64(4 * cp);
 }
 
-void oct_x86_dwconv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
-                             const oct_hybrid_params *h,
-                             const float *restrict in, const int8_t *restrict w,
-                             const float *restrict bias, float *restrict out,
-                             void *restrict scratch) {
-  const hdw_plan *hp = (const hdw_plan *)(const void *)w;
+/* Scratch of one image: q, then per lane slot the corrections and the
+ * bias, then the zero-point row. */
+void oct_x86_hybrid_dw_image(const void *plan, const oct_hybrid_params *h,
+                             const float *bias, const float *x, int64_t img,
+                             void *scratch, oct_x86_hybrid_dw_row *row) {
+  const hdw_plan *hp = plan;
   const oct_x86_dw_plan *p = hp->dw;
-  const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
-  const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
   const size_t cp = (size_t)p->cp;
   uint8_t *sb = scratch;
   int8_t *q = (int8_t *)sb;
@@ -364,19 +363,44 @@ void oct_x86_dwconv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
   if (bias)
     for (int32_t i = 0; i < p->cp; i++) {
       const int32_t ch = oct_x86_dw_channel(p, i);
-      bp[i] = ch < d->out_c ? bias[ch] : 0.0f;
+      bp[i] = ch < p->c ? bias[ch] : 0.0f;
     }
+  float s;
+  int32_t z;
+  oct_x86_hybrid_quantize(x, img, h->asymmetric, q, &s, &z);
+  for (int32_t i = 0; i < p->cp; i++)
+    corr[i] = (int32_t)((uint32_t)(-(int64_t)z) * (uint32_t)hp->colsum[i]);
+  row->q = q;
+  row->z = z;
+  row->s = s;
+  row->corr = corr;
+  row->bias = bias ? bp : 0;
+  row->zrow = zrow;
+}
+
+void oct_x86_hybrid_dw_rows(const void *plan, const oct_x86_hybrid_dw_row *row,
+                            const oct_conv_dims *d, const int8_t *q, float lo,
+                            float hi, float *out) {
+  const hdw_plan *hp = plan;
+  oct_x86_dw_hybrid_run(hp->dw, d, q, row->z, row->s, row->corr, hp->wsc,
+                        row->bias, lo, hi, row->zrow, out);
+}
+
+void oct_x86_dwconv2d_hybrid(const oct_conv_dims *d, const oct_act_f32 *a,
+                             const oct_hybrid_params *h,
+                             const float *restrict in, const int8_t *restrict w,
+                             const float *restrict bias, float *restrict out,
+                             void *restrict scratch) {
+  const int64_t img = (int64_t)d->in_h * d->in_w * d->in_c;
+  const size_t out_img = (size_t)d->out_h * (size_t)d->out_w * (size_t)d->out_c;
   oct_conv_dims one = *d;
   one.batch = 1;
   for (int32_t b = 0; b < d->batch; b++) {
-    float s;
-    int32_t z;
-    oct_x86_hybrid_quantize(in + (size_t)b * (size_t)img, img, h->asymmetric, q,
-                            &s, &z);
-    for (int32_t i = 0; i < p->cp; i++)
-      corr[i] = (int32_t)((uint32_t)(-(int64_t)z) * (uint32_t)hp->colsum[i]);
-    oct_x86_dw_hybrid_run(p, &one, q, z, s, corr, hp->wsc, bias ? bp : 0, a->lo,
-                          a->hi, zrow, out + (size_t)b * out_img);
+    oct_x86_hybrid_dw_row row;
+    oct_x86_hybrid_dw_image(w, h, bias, in + (size_t)b * (size_t)img, img,
+                            scratch, &row);
+    oct_x86_hybrid_dw_rows(w, &row, &one, row.q, a->lo, a->hi,
+                           out + (size_t)b * out_img);
   }
 }
 #endif

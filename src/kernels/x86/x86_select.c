@@ -218,8 +218,9 @@ static oct_status select_hybrid(oct_ctx *ctx, oct_node *node, int64_t k,
       oct_persistent_alloc(ctx, oct_x86_hybrid_plan_bytes((int32_t)k, n), &mem);
   if (st) return st;
   const void *p = oct_x86_hybrid_plan_init(mem, (int32_t)k, n, w->data, direct);
+  const int threads = oct_ctx_threads(ctx) > 1 ? oct_ctx_threads(ctx) : 1;
   st = oct_scratch_grow(ctx, node, scratch_idx,
-                        oct_x86_hybrid_scratch_bytes(p, 1, row_len));
+                        oct_x86_hybrid_scratch_bytes(p, 1, row_len, threads));
   if (st) return st;
   *plan = p;
   return OCT_OK;
