@@ -58,6 +58,19 @@ static void copy_row(uint8_t *dst, const uint8_t *src, int32_t count,
   }
 }
 
+/* Steps the index over dims [0, outer) (the last fastest) and the input
+ * offset with it; 0 once every index wrapped (the walk is done). */
+static int next_index(const oct_strided_copy_params *p, int32_t outer,
+                      int32_t *idx, int64_t *off) {
+  for (int32_t a = outer - 1; a >= 0; a--) {
+    *off += p->step[a];
+    if (++idx[a] < p->dims[a]) return 1;
+    *off -= p->step[a] * p->dims[a];
+    idx[a] = 0;
+  }
+  return 0;
+}
+
 /* Element (j of the inner dim, i of dim r-2, step 1) of a block. */
 #define SHORT_INNER(T)                                                  \
   do {                                                                  \
@@ -81,14 +94,7 @@ static void short_inner(const oct_strided_copy_params *p, const uint8_t *src,
     else if (es == 2) SHORT_INNER(uint16_t);
     else SHORT_INNER(uint32_t);
     dst += block;
-    int32_t a = r - 3;
-    for (; a >= 0; a--) {
-      off += p->step[a];
-      if (++idx[a] < p->dims[a]) break;
-      off -= p->step[a] * p->dims[a];
-      idx[a] = 0;
-    }
-    if (a < 0) return;
+    if (!next_index(p, r - 2, idx, &off)) return;
   }
 }
 
@@ -118,14 +124,7 @@ void oct_strided_copy_ref(const oct_strided_copy_params *p, const void *in,
   for (;;) {
     copy_row(dst, src + off * es, inner, inner_step, es);
     dst += row_bytes;
-    int32_t a = r - 2;
-    for (; a >= 0; a--) {
-      off += p->step[a];
-      if (++idx[a] < p->dims[a]) break;
-      off -= p->step[a] * p->dims[a];
-      idx[a] = 0;
-    }
-    if (a < 0) return;
+    if (!next_index(p, r - 1, idx, &off)) return;
   }
 }
 
