@@ -56,6 +56,9 @@ void oct_hybrid_quantize_sym(const float *restrict x, int64_t n,
     float r = roundf(x[i] * inv);
     if (r > 127.0f) r = 127.0f;
     if (r < -127.0f) r = -127.0f;
+    /* NaN: TFLite 2.9's int32 cast gives INT32_MIN on x86, clamped to
+     * -127; converting NaN itself would be undefined. */
+    if (r != r) r = -127.0f;
     q[i] = (int8_t)r;
   }
 }
@@ -104,6 +107,9 @@ void oct_hybrid_quantize_asym(const float *restrict x, int64_t n,
     float r = roundf(zf + x[i] * inv);
     if (r > 127.0f) r = 127.0f;
     if (r < -128.0f) r = -128.0f;
+    /* NaN: TFLite's std::min(127, NaN) is 127; converting NaN itself
+     * would be undefined. */
+    if (r != r) r = 127.0f;
     q[i] = (int8_t)r;
   }
 }

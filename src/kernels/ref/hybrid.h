@@ -13,6 +13,8 @@
  *                         the endpoint with the smaller error, nudged into
  *                         [-128, 127]; q = clamp(round(z + x * (1 / s)))
  *                         (lo == hi: q = 0, s = 1, z = 0)
+ *   NaN inputs quantize to -127 (symmetric) or 127 (asymmetric), what
+ *   TFLite 2.9's casts and clamps give on x86
  *   acc = sum w * (q - z)  (int32; TFLite subtracts z * row sum)
  *
  * The float epilogues follow TFLite's order of operations:
