@@ -55,6 +55,11 @@ static int parse_args(int argc, char **argv, convert_args *a) {
       a->opts.per_tensor = 1;
     } else if (!strcmp(o, "--no-bias-correction")) {
       a->opts.no_bias_correction = 1;
+    } else if (!strcmp(o, "--rounding")) {
+      const char *v = i + 1 < argc ? argv[++i] : "";
+      if (!strcmp(v, "nearest")) a->opts.rounding = OCT_WROUND_NEAREST;
+      else if (!strcmp(v, "gptq")) a->opts.rounding = OCT_WROUND_GPTQ;
+      else return cli_error("convert: --rounding needs gptq or nearest");
     } else if (!strcmp(o, "--keep-float")) {
       if (i + 1 >= argc) return cli_error("convert: --keep-float needs names");
       a->opts.keep_float = argv[++i];

@@ -50,6 +50,17 @@ typedef enum oct_calibrator {
   OCT_CALIB_ENTROPY     /* KL divergence (TensorRT-style) */
 } oct_calibrator;
 
+/* How int8 / int16x8 weights are rounded onto their grid. GPTQ spreads
+ * each weight's rounding error over the weights of its row still to be
+ * rounded, by how the calibration inputs correlate; it changes which
+ * integers are stored, not the scales. */
+typedef enum oct_weight_rounding {
+  OCT_WROUND_DEFAULT = 0, /* int16x8: GPTQ; int8: nearest (GPTQ costs about
+                             0.9x a float run more calibration time) */
+  OCT_WROUND_NEAREST,     /* nearest, as TFLite's converter */
+  OCT_WROUND_GPTQ
+} oct_weight_rounding;
+
 /* "float16", ... for a mode; NULL for an unknown value. */
 const char *oct_quant_mode_name(oct_quant_mode m);
 /* Parses a mode name ("int8", ...); returns 0 and sets *m, or -1. */
@@ -73,10 +84,11 @@ typedef struct oct_convert_options {
   int per_channel_fc;   /* per-channel FULLY_CONNECTED weights (default
                            per-tensor, as the TFLite spec and TFLM expect) */
   int per_tensor;       /* every weight per-tensor */
-  int no_bias_correction; /* int8, dynamic, weights-int8 with calibration
-                             data: keep the float bias as it is (default:
+  int no_bias_correction; /* every mode given calibration data:
+                             keep the float bias as it is (default:
                              subtract the mean output shift the weight
                              rounding causes on the calibration data) */
+  oct_weight_rounding rounding; /* int8 / int16x8 weights (calibration data) */
   const char *keep_float; /* comma-separated op or tensor names left float */
   /* Calibration data: one .npy per model input (N samples each, in the
    * model's input layout), or a folder of images. */

@@ -14,16 +14,14 @@ int oct_bc_wanted(const oct_convert_options *o) {
   if (o->no_bias_correction) return 0;
   if (!o->calibration_dir && !o->n_calibration_files) return 0;
   switch (o->quantize) {
-    case OCT_QUANT_INT8: case OCT_QUANT_DYNAMIC: case OCT_QUANT_WEIGHTS_INT8:
-    case OCT_QUANT_FLOAT16:
+    case OCT_QUANT_INT8: case OCT_QUANT_INT16X8: case OCT_QUANT_DYNAMIC:
+    case OCT_QUANT_WEIGHTS_INT8: case OCT_QUANT_FLOAT16:
       return 1;
-    /* int16x8 is left as it was: its int64 bias path is untested with it. */
     default: return 0;
   }
 }
 
-/* Patch length of op `o`, or 0 when it is not corrected. */
-static size_t patch_len(const oct_ir_graph *g, const oct_ir_op *o) {
+size_t oct_bc_patch_len(const oct_ir_graph *g, const oct_ir_op *o) {
   if (o->dead || o->n_inputs < 2 || o->n_outputs < 1) return 0;
   if (o->code != OCT_OP_CONV_2D && o->code != OCT_OP_DEPTHWISE_CONV_2D &&
       o->code != OCT_OP_FULLY_CONNECTED)
@@ -59,7 +57,7 @@ oct_status oct_bc_init(oct_ir_graph *g, oct_bc_means *m) {
   if (!m->sum || !m->len || !m->count) goto oom;
   size_t rows = 0;
   for (int i = 0; i < g->n_ops; i++) {
-    const size_t n = patch_len(g, &g->ops[i]);
+    const size_t n = oct_bc_patch_len(g, &g->ops[i]);
     if (!n) continue;
     m->sum[i] = calloc(n, sizeof *m->sum[i]);
     if (!m->sum[i]) goto oom;
@@ -85,6 +83,20 @@ void oct_bc_free(oct_bc_means *m) {
   memset(m, 0, sizeof *m);
 }
 
+void oct_bc_geom_of(const oct_ir_graph *g, const oct_ir_op *o, oct_bc_geom *q) {
+  const oct_ir_tensor *xt = &g->tensors[o->inputs[0]], *wt = &g->tensors[o->inputs[1]],
+                      *yt = &g->tensors[o->outputs[0]];
+  q->n = xt->dims[0], q->h = xt->dims[1], q->w = xt->dims[2], q->c = xt->dims[3];
+  q->kh = wt->dims[1], q->kw = wt->dims[2], q->oh = yt->dims[1], q->ow = yt->dims[2];
+  const oct_conv_options *co = &o->opts.conv;
+  q->sh = co->stride_h > 0 ? co->stride_h : 1, q->sw = co->stride_w > 0 ? co->stride_w : 1;
+  q->dh = co->dilation_h > 0 ? co->dilation_h : 1, q->dw = co->dilation_w > 0 ? co->dilation_w : 1;
+  /* TFLite's leading padding (ComputePaddingWithOffset); 0 for VALID. */
+  const long tot_h = (long)(q->oh - 1) * q->sh + (long)(q->kh - 1) * q->dh + 1 - q->h,
+             tot_w = (long)(q->ow - 1) * q->sw + (long)(q->kw - 1) * q->dw + 1 - q->w;
+  q->pt = tot_h > 0 ? (int)(tot_h / 2) : 0, q->pl = tot_w > 0 ? (int)(tot_w / 2) : 0;
+}
+
 /* Adds the im2col columns of one convolution run: for each filter tap
  * (ky, kx), the input pixels it meets over all output positions; taps that
  * fall into padding add zeros, so they only count. Separable: first, per
@@ -93,18 +105,10 @@ void oct_bc_free(oct_bc_means *m) {
  * passes over the input instead of KH*KW. */
 static void add_conv(const oct_ir_graph *g, const oct_ir_op *o, const float *x, double *sum,
                      double *count, float *rows) {
-  const oct_ir_tensor *xt = &g->tensors[o->inputs[0]], *wt = &g->tensors[o->inputs[1]],
-                      *yt = &g->tensors[o->outputs[0]];
-  const int n = xt->dims[0], h = xt->dims[1], w = xt->dims[2], c = xt->dims[3];
-  const int kh = wt->dims[1], kw = wt->dims[2], oh = yt->dims[1], ow = yt->dims[2];
-  const oct_conv_options *co = &o->opts.conv;
-  const int sh = co->stride_h > 0 ? co->stride_h : 1, sw = co->stride_w > 0 ? co->stride_w : 1;
-  const int dh = co->dilation_h > 0 ? co->dilation_h : 1,
-            dw = co->dilation_w > 0 ? co->dilation_w : 1;
-  /* TFLite's leading padding (ComputePaddingWithOffset); 0 for VALID. */
-  const long tot_h = (long)(oh - 1) * sh + (long)(kh - 1) * dh + 1 - h,
-             tot_w = (long)(ow - 1) * sw + (long)(kw - 1) * dw + 1 - w;
-  const int pt = tot_h > 0 ? (int)(tot_h / 2) : 0, pl = tot_w > 0 ? (int)(tot_w / 2) : 0;
+  oct_bc_geom q;
+  oct_bc_geom_of(g, o, &q);
+  const int n = q.n, h = q.h, w = q.w, c = q.c, kh = q.kh, kw = q.kw, oh = q.oh, ow = q.ow;
+  const int sh = q.sh, sw = q.sw, dh = q.dh, dw = q.dw, pt = q.pt, pl = q.pl;
   for (int b = 0; b < n; b++)
     for (int kx = 0; kx < kw; kx++) {
       memset(rows, 0, (size_t)h * (size_t)c * sizeof *rows);
@@ -130,7 +134,10 @@ static void add_conv(const oct_ir_graph *g, const oct_ir_op *o, const float *x, 
   *count += (double)n * oh * ow;
 }
 
-static oct_status visit(void *ctx, oct_ir_graph *g, const float *const *vals) {
+static oct_status visit(void *ctx, oct_ir_graph *g, const float *const *vals, long run,
+                        long runs) {
+  (void)run;
+  (void)runs;
   oct_bc_means *m = ctx;
   for (int i = 0; i < m->n_ops && i < g->n_ops; i++) {
     if (!m->sum[i]) continue;

@@ -36,6 +36,20 @@ typedef struct oct_bc_means {
  * calibration data). */
 int oct_bc_wanted(const oct_convert_options *o);
 
+/* Input patch length of op `o` (KH*KW*IC for convolutions, IN for
+ * FULLY_CONNECTED) when it is a float CONV_2D / DEPTHWISE_CONV_2D /
+ * FULLY_CONNECTED with constant weights and an activation input that
+ * calibration observes; 0 for every other op. */
+size_t oct_bc_patch_len(const oct_ir_graph *g, const oct_ir_op *o);
+
+/* Shape and geometry of a CONV_2D / DEPTHWISE_CONV_2D op that
+ * oct_bc_patch_len accepts: input n x h x w x c, filter kh x kw, output
+ * oh x ow, strides, dilations and TFLite's leading padding (top, left). */
+typedef struct oct_bc_geom {
+  int n, h, w, c, kh, kw, oh, ow, sh, sw, dh, dw, pt, pl;
+} oct_bc_geom;
+void oct_bc_geom_of(const oct_ir_graph *g, const oct_ir_op *o, oct_bc_geom *q);
+
 /* Allocates sums for every live CONV_2D / DEPTHWISE_CONV_2D /
  * FULLY_CONNECTED of g with constant float weights and a float
  * activation input. */

@@ -511,7 +511,7 @@ oct_status oct_calib_run_visit(oct_ir_graph *g, const oct_convert_options *o,
       if (pass == 0 && v) {
         for (int k = 0; k < n_obs; k++) vals[obs[k]] = oct_interp_output_data(it, k);
         for (int s = 0; s < d.n_src; s++) vals[d.src[s].tensor] = oct_interp_input_data(it, s);
-        if ((st = v->visit(v->ctx, g, vals))) goto done;
+        if ((st = v->visit(v->ctx, g, vals, i, n))) goto done;
       }
     }
     progress(o, pass ? "calibrating (histograms)" : "calibrating", n, n);

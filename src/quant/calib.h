@@ -31,11 +31,12 @@ oct_status oct_calib_run(oct_ir_graph *g, const oct_convert_options *opts,
 
 /* Sees the float values of one calibration run: vals[t] for every graph
  * input and observed tensor t (NULL for the rest), valid only during the
- * call. Called once per run, in the first pass only; a failure (g->err
+ * call. Called once per run (`run` of `runs`), in the first pass only; a failure (g->err
  * set) ends the calibration. Bias correction (bias_corr.h) collects its
  * statistics this way, in the same runs that give the ranges. */
 typedef struct oct_calib_visitor {
-  oct_status (*visit)(void *ctx, oct_ir_graph *g, const float *const *vals);
+  oct_status (*visit)(void *ctx, oct_ir_graph *g, const float *const *vals, long run,
+                      long runs);
   void *ctx;
 } oct_calib_visitor;
 

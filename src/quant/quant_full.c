@@ -25,6 +25,7 @@
 
 #include "convert/passes/pass_util.h"
 #include "quant/bias_corr.h"
+#include "quant/gptq.h"
 #include "quant/calib.h"
 #include "quant/quantize.h"
 
@@ -38,6 +39,9 @@ typedef struct qstate {
   int int16;              /* int16x8 mode */
   oct_calib_ranges r;
   oct_bc_means bc;        /* bias correction's input means (sum NULL: off) */
+  oct_gq_stats gq;        /* GPTQ's input moments (h NULL: nearest rounding) */
+  double *sm_low;         /* per SOFTMAX op: the lowest row maximum of its
+                             input over calibration (NULL: none) */
   int n;                  /* tensor count before any insertion */
   int *quant_op;          /* per op: runs quantized */
   int *parent;            /* union-find over tensors: shared scale */
@@ -363,7 +367,17 @@ static oct_status quantize_weights(qstate *s, int op_i, int orig, int wslot, int
       if (need > sc[c]) sc[c] = (float)need;
     }
   }
-  for (size_t e = 0; e < n; e++) {
+  /* GPTQ for float weights; weights already on a grid keep it exactly. */
+  int on_grid = 0, done_q = 0;
+  for (int c = 0; c < channels; c++) on_grid |= grid[c];
+  if (s->gq.h && !on_grid) {
+    done_q = oct_gq_round(&s->gq, g, op_i, orig, wd, sc, axis, -127, q);
+    if (done_q < 0) {
+      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for GPTQ");
+      goto done;
+    }
+  }
+  for (size_t e = 0; e < n && !done_q; e++) {
     const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
     double v = round((double)wd[e] / sc[c]);
     const double lo = grid[c] ? -128 : -127;
@@ -752,6 +766,63 @@ static oct_status rewrite(qstate *s) {
   return OCT_OK;
 }
 
+/*
+ * A softmax's input range only needs to resolve the logits that can show in
+ * its output. Its int8 output has steps of 1/256, so a logit far enough
+ * below its row's maximum M (every one of the row's N at most
+ * M - ln(512 N) / beta adds under half a step to the output's sum) is as
+ * good as any lower value: the range's lower end is raised to the lowest
+ * row maximum seen in calibration minus that margin. Classifier logits
+ * reach much further down (mobilenet_v1: -13 against row maxima of 7.7 to
+ * 21), so their steps become finer (0.134 -> 0.103) where the top classes
+ * are decided. The tensors of a reshape chain feeding the softmax share the
+ * scale and are clipped alike.
+ */
+static void softmax_floor(qstate *s) {
+  oct_ir_graph *g = s->g;
+  for (int i = 0; i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    if (op->dead || op->code != OCT_OP_SOFTMAX || op->n_inputs < 1 || !isfinite(s->sm_low[i]))
+      continue;
+    int t = op->inputs[0];
+    const oct_ir_tensor *x = &g->tensors[t];
+    const double beta = op->opts.softmax.beta > 0 ? op->opts.softmax.beta : 1.0;
+    const double len = x->rank > 0 && x->dims[x->rank - 1] > 0 ? x->dims[x->rank - 1] : 1;
+    const double floor = s->sm_low[i] - log(512.0 * len) / beta;
+    for (int hops = 0; hops < 8 && t >= 0; hops++) {
+      if (oct_ir_use_count(g, t) != 1 || has_fixed(&g->tensors[t]) || !s->r.has || !s->r.has[t])
+        break;
+      if (s->r.min[t] < floor && floor < s->r.max[t]) s->r.min[t] = (float)floor;
+      const int p = oct_ir_producer(g, t);
+      if (p < 0 || (g->ops[p].code != OCT_OP_RESHAPE && g->ops[p].code != OCT_OP_SQUEEZE))
+        break;
+      t = g->ops[p].inputs[0];
+    }
+  }
+}
+
+static oct_status visit_calib(void *ctx, oct_ir_graph *g, const float *const *vals, long run,
+                              long runs) {
+  qstate *s = ctx;
+  if (s->gq.h) oct_gq_add(&s->gq, g, vals, run, runs);
+  for (int i = 0; s->sm_low && i < g->n_ops; i++) {
+    const oct_ir_op *op = &g->ops[i];
+    if (op->dead || op->code != OCT_OP_SOFTMAX || op->n_inputs < 1 || !vals[op->inputs[0]])
+      continue;
+    const oct_ir_tensor *x = &g->tensors[op->inputs[0]];
+    const int64_t n = oct_ir_elems(x), len = x->rank > 0 ? x->dims[x->rank - 1] : 0;
+    for (int64_t r = 0; len > 0 && r < n / len; r++) {
+      const float *v = vals[op->inputs[0]] + r * len;
+      float mx = v[0];
+      for (int64_t e = 1; e < len; e++) mx = v[e] > mx ? v[e] : mx;
+      if (mx < s->sm_low[i]) s->sm_low[i] = mx;
+    }
+  }
+  if (!s->bc.sum) return OCT_OK;
+  const oct_calib_visitor bc = oct_bc_visitor(&s->bc);
+  return bc.visit(bc.ctx, g, vals, run, runs);
+}
+
 oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
                           oct_convert_report *rep) {
   qstate s;
@@ -771,15 +842,29 @@ oct_status oct_quant_full(oct_ir_graph *g, const oct_convert_options *opts,
   oct_status st = OCT_OK;
   if (qat && !opts->n_calibration_files && !opts->calibration_dir) {
     memset(&s.r, 0, sizeof s.r);
-  } else if (oct_bc_wanted(opts) && !s.int16) {
-    if ((st = oct_bc_init(g, &s.bc))) return st;
-    const oct_calib_visitor v = oct_bc_visitor(&s.bc);
-    if ((st = oct_calib_run_visit(g, opts, &s.r, &v))) {
+  } else {
+    /* One calibration pass gives the ranges and what bias correction and
+     * GPTQ need. */
+    if (oct_bc_wanted(opts) && (st = oct_bc_init(g, &s.bc))) return st;
+    if (oct_gq_wanted(opts) && (st = oct_gq_init(g, &s.gq))) {
       oct_bc_free(&s.bc);
       return st;
     }
-  } else if ((st = oct_calib_run(g, opts, &s.r))) {
-    return st;
+    s.sm_low = malloc(((size_t)g->n_ops + 1) * sizeof *s.sm_low);
+    if (!s.sm_low) {
+      oct_bc_free(&s.bc);
+      oct_gq_free(&s.gq);
+      return oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory");
+    }
+    for (int i = 0; i <= g->n_ops; i++) s.sm_low[i] = INFINITY;
+    const oct_calib_visitor v = {visit_calib, &s};
+    if ((st = oct_calib_run_visit(g, opts, &s.r, &v))) {
+      oct_bc_free(&s.bc);
+      oct_gq_free(&s.gq);
+      free(s.sm_low);
+      return st;
+    }
+    softmax_floor(&s);
   }
   s.n = g->n_tensors;
   s.quant_op = calloc((size_t)g->n_ops + 1, sizeof *s.quant_op);
@@ -848,5 +933,7 @@ done:
   for (int k = 0; k < 3; k++) free(s.twin[k]);
   oct_calib_free(&s.r);
   oct_bc_free(&s.bc);
+  oct_gq_free(&s.gq);
+  free(s.sm_low);
   return st;
 }

@@ -130,6 +130,10 @@ PY
   expect_fail "calibration: more files than inputs" "(input|calibration)" \
     "$octet" convert "$mlp" -o "$tmp/q.tflite" --quantize int8 \
     --calibration "$tmp/good.npy" --calibration "$tmp/good.npy"
+  expect_fail "convert --rounding bogus" "rounding" \
+    "$octet" convert "$mlp" -o "$tmp/q.tflite" --quantize int8 \
+    --calibration "$tmp/good.npy" --rounding bogus
+  [ -e "$tmp/q.tflite" ] && bad "--rounding bogus: output written"
   no_leftovers "calibration" "$tmp"
 
   if "$octet" convert "$mlp" -o "$tmp/mlp.tflite" >/dev/null 2>&1; then
