@@ -292,14 +292,8 @@ int oct_gq_round(const oct_gq_stats *s, const oct_ir_graph *g, int op, int orig,
     for (size_t c = 0; c < oc; c++) {
       const int r = round_rows(s->h[orig] + (c / mult) * k * k, k, w + c, 1, 0, oc,
                                sc + (axis < 0 ? 0 : c), 0, lo, q + c);
-      if (r <= 0) {
-        if (r < 0) return -1;
-        /* an unusable block (a dead channel): nearest rounding */
-        for (size_t t = 0; t < k; t++) {
-          double v = nearbyint(w[t * oc + c] / sc[axis < 0 ? 0 : c]);
-          q[t * oc + c] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
-        }
-      }
+      /* an unusable block (a dead channel) keeps the nearest rounding */
+      if (r < 0) return -1;
     }
     return 1;
   }

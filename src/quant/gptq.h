@@ -63,11 +63,12 @@ void oct_gq_free(oct_gq_stats *s);
 void oct_gq_add(oct_gq_stats *s, const oct_ir_graph *g, const float *const *vals, long run,
                 long runs);
 
-/* Rounds the weights `w` of op `op` (numbered `orig` when calibrated; the
- * layout of its float weights) to int8 on the grid `sc` (one scale per
+/* Re-rounds the weights `w` of op `op` (numbered `orig` when calibrated;
+ * the layout of its float weights) to int8 on the grid `sc` (one scale per
  * channel along `axis`, 3 for depthwise or 0, or one for axis < 0), values
- * clamped to [lo, 127]. Returns 1 with q filled, 0 when the op has no
- * statistics (the caller rounds to nearest), or -1 when out of memory. */
+ * clamped to [lo, 127]. q holds the nearest rounding on entry; rows
+ * without usable statistics keep it. Returns 1 when q was re-rounded, 0
+ * when the op has no statistics (q untouched), or -1 when out of memory. */
 int oct_gq_round(const oct_gq_stats *s, const oct_ir_graph *g, int op, int orig, const float *w,
                  const float *sc, int axis, int lo, int8_t *q);
 

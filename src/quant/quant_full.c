@@ -367,21 +367,19 @@ static oct_status quantize_weights(qstate *s, int op_i, int orig, int wslot, int
       if (need > sc[c]) sc[c] = (float)need;
     }
   }
-  /* GPTQ for float weights; weights already on a grid keep it exactly. */
-  int on_grid = 0, done_q = 0;
-  for (int c = 0; c < channels; c++) on_grid |= grid[c];
-  if (s->gq.h && !on_grid) {
-    done_q = oct_gq_round(&s->gq, g, op_i, orig, wd, sc, axis, -127, q);
-    if (done_q < 0) {
-      st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for GPTQ");
-      goto done;
-    }
-  }
-  for (size_t e = 0; e < n && !done_q; e++) {
+  int on_grid = 0;
+  for (size_t e = 0; e < n; e++) {
     const int c = axis < 0 ? 0 : (int)((e / inner) % (size_t)channels);
     double v = round((double)wd[e] / sc[c]);
     const double lo = grid[c] ? -128 : -127;
     q[e] = (int8_t)(v < lo ? lo : v > 127 ? 127 : v);
+    on_grid |= grid[c];
+  }
+  /* GPTQ re-rounds float weights where it has statistics; weights already
+   * on a grid keep it exactly. */
+  if (s->gq.h && !on_grid && oct_gq_round(&s->gq, g, op_i, orig, wd, sc, axis, -127, q) < 0) {
+    st = oct_ir_fail(g, OCT_ERR_NO_MEMORY, "no memory for GPTQ");
+    goto done;
   }
   if (s->bc.sum && bslot == 2) {
     /* Before the bias is quantized: it absorbs the weights' rounding. */
@@ -774,7 +772,7 @@ static oct_status rewrite(qstate *s) {
  * good as any lower value: the range's lower end is raised to the lowest
  * row maximum seen in calibration minus that margin. Classifier logits
  * reach much further down (mobilenet_v1: -13 against row maxima of 7.7 to
- * 21), so their steps become finer (0.134 -> 0.103) where the top classes
+ * 21), so their steps become finer (0.134 -> 0.104) where the top classes
  * are decided. The tensors of a reshape chain feeding the softmax share the
  * scale and are clipped alike.
  */
